@@ -1,0 +1,12 @@
+"""
+nengo_lmu: Legendre Memory Units in Nengo.
+
+The Legendre delay system, its discretizations and its mapping onto neural
+synapses (NEF Principle 3), as the base of spiking LMU networks.
+"""
+
+from nengo_lmu.legendre import LegendreDelay
+from nengo_lmu.linear import discretize, simulate
+from nengo_lmu.mapping import map_to_synapse
+from nengo_lmu.realization import StateScaling
+from nengo_lmu.version import version as __version__

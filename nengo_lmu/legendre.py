@@ -1,0 +1,221 @@
+"""The Legendre delay system: the linear memory of the Legendre Memory Unit."""
+
+import numpy as np
+from nengo.exceptions import ValidationError
+from nengo.params import FrozenObject
+from scipy.special import eval_legendre
+
+from nengo_lmu.linear import check_discretizer, discretize
+from nengo_lmu.params import IntParam, NumberParam, check_positive
+
+
+class LegendreDelay(FrozenObject):
+    """
+    The continuous Legendre delay system of a given order and window.
+
+    Its state ``x`` (``order`` dimensions) holds the last ``theta`` seconds of a
+    scalar input ``u`` as coefficients of shifted Legendre polynomials:
+
+    .. math::
+
+        \\dot{x}(t) = A x(t) + B u(t), \\qquad
+        u(t - r \\theta) \\approx \\sum_i P_i(2r - 1) x_i(t), \\quad 0 \\le r \\le 1,
+
+    with :math:`A_{ij} = (2i+1)/\\theta \\cdot (-1 \\text{ if } i < j
+    \\text{ else } (-1)^{i-j+1})` and :math:`B_i = (2i + 1) (-1)^i / \\theta`.
+    These are the matrices of the Legendre Memory Unit [1]_, with ``theta`` in
+    seconds (keras-lmu counts it in time steps).
+
+    Parameters
+    ----------
+    theta : float
+        Length of the window, in seconds.
+    order : int
+        Number of Legendre coefficients (state dimensions) kept.
+
+    Attributes
+    ----------
+    A : (order, order) np.ndarray
+        Continuous state matrix.
+    B : (order, 1) np.ndarray
+        Continuous input matrix.
+
+    Notes
+    -----
+    With a discretized system (`.discretize`), the readout for delay ``r * theta``
+    depends on ``dt``: the zero-order hold treats each input sample as held over
+    its step, which delays the input by half a step. ``readout(r, dt=dt)``
+    compensates for this, so that with ``x[k]`` the state before ``u[k]`` is
+    applied (it has seen ``u[0], ..., u[k-1]``),
+    ``readout(r, dt) @ x[k] ~= u[k - r * theta / dt]``.
+
+    References
+    ----------
+    .. [1] Voelker, A. R., Kajić, I., & Eliasmith, C. (2019). Legendre Memory
+       Units: Continuous-time representation in recurrent neural networks.
+       Advances in Neural Information Processing Systems 32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import nengo_lmu
+    >>> sys = nengo_lmu.LegendreDelay(theta=0.1, order=6)
+    >>> Ad, Bd = sys.discretize(dt=0.001)
+    >>> C = sys.readout(1.0, dt=0.001)  # u[k - 100] ~= C @ x[k]
+    """
+
+    theta = NumberParam(
+        "theta",
+        low=0,
+        low_open=True,
+        readonly=True,
+        hint="theta is the window length in seconds; give a positive number, "
+        "e.g. theta=0.1",
+    )
+    order = IntParam(
+        "order",
+        low=1,
+        readonly=True,
+        hint="order is the number of Legendre coefficients; give an integer >= 1, "
+        "e.g. order=6",
+    )
+
+    def __init__(self, theta, order):
+        super().__init__()
+        self.theta = theta
+        self.order = order
+
+    @property
+    def A(self):
+        i, j = np.indices((self.order, self.order))
+        sign = np.where(i < j, -1.0, (-1.0) ** (i - j + 1))
+        return sign * (2 * i + 1) / self.theta
+
+    @property
+    def B(self):
+        i = np.arange(self.order)
+        return ((2 * i + 1) * (-1.0) ** i / self.theta)[:, None]
+
+    def discretize(self, dt, method="zoh"):
+        """
+        Discretize the system at time step ``dt``.
+
+        Parameters
+        ----------
+        dt : float
+            Time step in seconds.
+        method : {"zoh", "euler"}, optional
+            Zero-order hold (exact for inputs held over each step; the default,
+            as in keras-lmu) or forward Euler, which is only stable when ``theta``
+            is long compared to ``order * dt`` (see `.min_euler_theta`).
+
+        Returns
+        -------
+        Ad : (order, order) np.ndarray
+        Bd : (order, 1) np.ndarray
+            The system ``x[k+1] = Ad x[k] + Bd u[k]``.
+
+        Raises
+        ------
+        nengo.exceptions.ValidationError
+            If ``dt`` is not positive, ``method`` is unknown, or Euler would be
+            unstable for this ``theta``, ``order`` and ``dt``.
+        """
+        dt = check_positive(dt, "dt", "give the simulation time step in seconds")
+        check_discretizer(method, obj=self)
+        if method == "euler" and self.theta <= self.min_euler_theta(dt):
+            raise ValidationError(
+                f"Euler discretization of order {self.order} at dt={dt} is unstable "
+                f"for theta={self.theta} s; use theta > "
+                f"{self.min_euler_theta(dt):.4g} s, a smaller dt, a lower order, or "
+                "method='zoh'",
+                attr="method",
+                obj=self,
+            )
+        return discretize(self.A, self.B, dt, method=method)
+
+    def min_euler_theta(self, dt):
+        """
+        Shortest ``theta`` for which the Euler-discretized system is stable.
+
+        Euler's ``I + dt A`` is stable when every eigenvalue ``lambda = mu / theta``
+        of ``A`` satisfies ``|1 + dt * lambda| < 1``, i.e. when
+        ``theta > dt * |mu|**2 / (-2 Re(mu))`` for all eigenvalues ``mu`` of
+        ``theta * A``.
+
+        Parameters
+        ----------
+        dt : float
+            Time step in seconds.
+
+        Returns
+        -------
+        float
+            The bound in seconds; stable for any ``theta`` above it.
+        """
+        dt = check_positive(dt, "dt", "give the simulation time step in seconds")
+        mu = np.linalg.eigvals(self.A * self.theta)
+        return dt * np.max(np.abs(mu) ** 2 / (-2 * mu.real))
+
+    def readout(self, r, dt=None):
+        """
+        Rows ``C`` that decode the input delayed by ``r * theta`` from the state.
+
+        Parameters
+        ----------
+        r : float or array_like
+            Delay as a fraction of ``theta``, each in ``[0, 1]``: 0 is the newest
+            input, 1 the input ``theta`` seconds ago.
+        dt : float, optional
+            Time step of the discretized system the readout is used with. Given,
+            the readout is aligned with `.discretize` ``(dt, method="zoh")``:
+            ``C @ x[k] ~= u[k - r * theta / dt]`` for the state ``x[k]`` before
+            ``u[k]`` is applied. Omitted, ``C @ x(t) ~= u(t - r * theta)`` for the
+            continuous system.
+
+        Returns
+        -------
+        C : (len(r), order) np.ndarray
+            One row per delay; a scalar ``r`` gives one row.
+        """
+        given, r = r, np.atleast_1d(np.asarray(r, dtype=np.float64))
+        if r.ndim != 1 or not np.all(np.isfinite(r)) or np.any((r < 0) | (r > 1)):
+            raise ValidationError(
+                f"Delay fractions must lie in [0, 1] (r={given!r}); r is the delay as a "
+                "fraction of theta, so give e.g. r=0.5 for theta / 2",
+                attr="r",
+                obj=self,
+            )
+        if dt is not None:
+            dt = check_positive(dt, "dt", "give the simulation time step in seconds")
+            # the zero-order hold delays each sample by half a step; read the
+            # window half a step later to undo it
+            r = r - dt / (2 * self.theta)
+        return np.stack(
+            [eval_legendre(i, 2 * r - 1) for i in range(self.order)], axis=1
+        )
+
+    def window(self, n_samples, dt=None):
+        """
+        Rows decoding ``n_samples`` evenly spaced samples of the whole window.
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of samples, at least 2; row 0 is the newest input (delay 0),
+            the last row the oldest (delay ``theta``).
+        dt : float, optional
+            Time step of the discretized system, as in `.readout`.
+
+        Returns
+        -------
+        C : (n_samples, order) np.ndarray
+        """
+        if not isinstance(n_samples, (int, np.integer)) or n_samples < 2:
+            raise ValidationError(
+                f"Must be an integer >= 2 (n_samples={n_samples!r}); give the number "
+                "of samples of the window to decode",
+                attr="n_samples",
+                obj=self,
+            )
+        return self.readout(np.linspace(0, 1, n_samples), dt=dt)

@@ -1,0 +1,46 @@
+"""Install nengo_lmu; pin the stack with ``pip install -c constraints.txt``."""
+
+import pathlib
+import runpy
+
+from setuptools import find_packages, setup
+
+root = pathlib.Path(__file__).parent
+version = runpy.run_path(str(root / "nengo_lmu" / "version.py"))["version"]
+
+install_requires = ["nengo>=3.2", "numpy>=1.21", "scipy>=1.8"]
+extras_require = {
+    "dl": ["nengo-dl>=3.6", "tensorflow>=2.10"],
+    "loihi": ["nengo-loihi>=1.1", "nengo-extras>=0.5"],
+    "examples": ["keras-lmu>=0.9", "scikit-learn", "matplotlib>=3.5"],
+    "tests": [
+        "pytest>=7,<9",  # nengo's pytest plugin does not load under pytest 9
+        "pytest-allclose>=1.0",
+        "pytest-plt>=1.1",
+        "pytest-rng>=1.0",
+        "matplotlib>=3.5",
+    ],
+    "docs": ["sphinx>=7", "numpydoc>=1.6", "matplotlib>=3.5"],
+    "lint": ["black", "isort", "flake8", "codespell"],
+}
+
+setup(
+    name="nengo-lmu",
+    version=version,
+    description="Legendre Memory Units in Nengo: spiking LMU memories and cells",
+    long_description=(root / "README.rst").read_text(encoding="utf-8"),
+    long_description_content_type="text/x-rst",
+    license="MIT",
+    packages=find_packages(exclude=["tests*"]),
+    python_requires=">=3.8",
+    install_requires=install_requires,
+    extras_require=extras_require,
+    entry_points={"console_scripts": ["nengo-lmu-demo = nengo_lmu.demo:main"]},
+    classifiers=[
+        "Framework :: Nengo",
+        "Intended Audience :: Science/Research",
+        "License :: OSI Approved :: MIT License",
+        "Programming Language :: Python :: 3",
+        "Topic :: Scientific/Engineering :: Artificial Intelligence",
+    ],
+)

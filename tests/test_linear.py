@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+import scipy.signal
+from nengo.exceptions import ValidationError
+
+from nengo_lmu import LegendreDelay, discretize, simulate
+
+
+@pytest.mark.parametrize(
+    "order, theta, dt",
+    [(1, 0.1, 0.001), (6, 0.1, 0.001), (64, 0.064, 0.001), (12, 1.0, 0.01)],
+)
+def test_zoh_matches_scipy(order, theta, dt):
+    system = LegendreDelay(theta, order)
+    Ad, Bd = system.discretize(dt)
+    ref_A, ref_B, *_ = scipy.signal.cont2discrete(
+        (system.A, system.B, np.eye(order), np.zeros((order, 1))), dt, method="zoh"
+    )
+    assert np.allclose(Ad, ref_A, atol=1e-10)
+    assert np.allclose(Bd, ref_B, atol=1e-10)
+
+
+def test_discretize_general_system(rng):
+    A = rng.normal(size=(4, 4)) - 3 * np.eye(4)
+    B = rng.normal(size=(4, 2))
+    Ad, Bd = discretize(A, B, 0.01)
+    ref_A, ref_B, *_ = scipy.signal.cont2discrete(
+        (A, B, np.eye(4), np.zeros((4, 2))), 0.01
+    )
+    assert np.allclose(Ad, ref_A) and np.allclose(Bd, ref_B)
+    euler_A, euler_B = discretize(A, B[:, 0], 0.01, method="euler")
+    assert np.allclose(euler_A, np.eye(4) + 0.01 * A)
+    assert np.allclose(euler_B, 0.01 * B[:, :1])
+
+
+def test_simulate_matches_scipy_dlsim(rng):
+    Ad, Bd = LegendreDelay(0.05, 5).discretize(0.001)
+    u = rng.normal(size=300)
+    *_, ref = scipy.signal.dlsim((Ad, Bd, np.eye(5), np.zeros((5, 1)), 0.001), u)
+    assert np.allclose(simulate(Ad, Bd, u), ref)
+
+
+def test_simulate_initial_state():
+    Ad, Bd = np.array([[0.5]]), np.array([[1.0]])
+    assert np.allclose(simulate(Ad, Bd, np.zeros(3), x0=[8.0])[:, 0], [8, 4, 2])
+
+
+def test_bad_shapes():
+    with pytest.raises(ValidationError, match="A.shape=\\(2, 3\\)"):
+        discretize(np.zeros((2, 3)), np.zeros((2, 1)), 0.001)
+    with pytest.raises(ValidationError, match="B.shape=\\(3, 1\\)"):
+        discretize(np.eye(2), np.zeros((3, 1)), 0.001)
+    with pytest.raises(ValidationError, match="one column of u per column of B"):
+        simulate(np.eye(2), np.zeros((2, 1)), np.zeros((5, 2)))
