@@ -181,8 +181,8 @@ class LegendreDelay(FrozenObject):
         given, r = r, np.atleast_1d(np.asarray(r, dtype=np.float64))
         if r.ndim != 1 or not np.all(np.isfinite(r)) or np.any((r < 0) | (r > 1)):
             raise ValidationError(
-                f"Delay fractions must lie in [0, 1] (r={given!r}); r is the delay as a "
-                "fraction of theta, so give e.g. r=0.5 for theta / 2",
+                f"Delay fractions must lie in [0, 1] (r={given!r}); r is the delay as "
+                "a fraction of theta, so give e.g. r=0.5 for theta / 2",
                 attr="r",
                 obj=self,
             )

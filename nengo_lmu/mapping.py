@@ -8,7 +8,7 @@ from nengo_lmu.linear import as_system, discretize
 from nengo_lmu.params import check_positive
 
 
-def map_to_synapse(A, B, synapse, dt=None):
+def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0):
     """
     Map ``dx/dt = A x + B u`` onto the recurrent dynamics of a synapse.
 
@@ -30,6 +30,17 @@ def map_to_synapse(A, B, synapse, dt=None):
         discretizes the synapse with a zero-order hold at this ``dt`` (as
         nengo, nengo_dl and nengo_loihi do) and an input held over each step.
         Omitted, the continuous mapping is returned, exact as ``dt -> 0``.
+    method : {"zoh", "euler"}, optional
+        With ``dt``, the discretization of ``(A, B)`` the network reproduces:
+        the exact zero-order hold, or forward Euler (as keras-lmu's
+        ``discretizer="euler"``).
+    lead : float, optional
+        How far, in seconds, the population's decoded output leads the state it
+        represents (``y(t) = x(t + lead)``, to first order; negative for a
+        lag). Spiking LIF
+        neurons lead by a fraction of a millisecond, which the large entries of
+        ``A`` amplify around the loop; the mapping compensates for it.
+        ``nengo.Lowpass`` only.
 
     Returns
     -------
@@ -50,8 +61,12 @@ def map_to_synapse(A, B, synapse, dt=None):
     Notes
     -----
     For ``Lowpass(tau)``, continuous: ``A' = tau A + I``, ``B' = tau B``.
-    Discrete: with ``a = exp(-dt / tau)`` and ``(Ad, Bd)`` the zero-order hold
-    of ``(A, B)``, ``A' = (Ad - a I) / (1 - a)`` and ``B' = Bd / (1 - a)``.
+    Discrete: with ``a = exp(-dt / tau)`` and ``(Ad, Bd)`` the discretized
+    ``(A, B)``, ``A' = (Ad - a I) / (1 - a)`` and ``B' = Bd / (1 - a)``.
+    A ``lead`` models the decoded output as ``y = x + lead dx/dt``: continuous,
+    ``A' = (I + tau A)(I + lead A)^-1`` and ``B' = (tau I - lead A') B``;
+    discrete, with ``c = lead / dt`` and ``G = I + c (Ad - I)``,
+    ``A' = (Ad - a I) G^-1 / (1 - a)`` and ``B' = Bd / (1 - a) - c A' Bd``.
     For ``Alpha(tau)``, the synapse ``1 / (tau s + 1)**2`` gives
     ``A' = I + 2 tau A + tau**2 A**2`` and ``B' = [2 tau B + tau**2 A B,
     tau**2 B]``.
@@ -70,6 +85,13 @@ def map_to_synapse(A, B, synapse, dt=None):
     if dt is not None:
         dt = check_positive(dt, "dt", "give the simulator's time step in seconds")
 
+    if not (np.isscalar(lead) and np.isreal(lead) and np.isfinite(lead)):
+        raise ValidationError(
+            f"Must be a finite number (lead={lead!r}); give the population's lead "
+            "in seconds (negative for a lag), or 0",
+            attr="lead",
+        )
+
     if type(synapse) is nengo.Lowpass:  # subclasses may change the dynamics
         tau = synapse.tau
         if tau <= 0:
@@ -79,13 +101,24 @@ def map_to_synapse(A, B, synapse, dt=None):
                 attr="synapse",
             )
         if dt is None:
-            return tau * A + identity, tau * B
-        Ad, Bd = discretize(A, B, dt, method="zoh")
-        a = np.exp(-dt / tau)
-        return (Ad - a * identity) / (1 - a), Bd / (1 - a)
+            A_mapped = np.linalg.solve(
+                (identity + lead * A).T, (identity + tau * A).T
+            ).T
+            return A_mapped, (tau * identity - lead * A_mapped) @ B
+        Ad, Bd = discretize(A, B, dt, method=method)
+        a, c = np.exp(-dt / tau), lead / dt
+        lead_gain = identity + c * (Ad - identity)
+        A_mapped = np.linalg.solve(lead_gain.T, (Ad - a * identity).T).T / (1 - a)
+        return A_mapped, Bd / (1 - a) - c * A_mapped @ Bd
 
     if type(synapse) is nengo.Alpha:
         tau = synapse.tau
+        if lead != 0:
+            raise ValidationError(
+                f"No mapping onto {synapse} with a lead (lead={lead}); use "
+                "nengo.Lowpass, or lead=0",
+                attr="lead",
+            )
         if dt is not None:
             raise ValidationError(
                 f"No exact discrete mapping onto {synapse} with one input "

@@ -57,6 +57,7 @@ class StateScaling:
         warmup=None,
         radius=1.0,
         n_sigma=3.5,
+        floor=0.0,
         method="zoh",
         seed=0,
     ):
@@ -93,6 +94,11 @@ class StateScaling:
             The radius each scaled dimension should stay inside.
         n_sigma : float, optional
             How many standard deviations of the response fit inside ``radius``.
+        floor : float, optional
+            Smallest scale, as a fraction of the largest. A dimension the process
+            hardly drives (the high orders of a delay under a slow input) would
+            otherwise be magnified until its noise, in a neural implementation,
+            fills and saturates its ensemble.
         method : {"zoh", "euler"}, optional
             Discretization used to simulate the response.
         seed : int, optional
@@ -102,37 +108,24 @@ class StateScaling:
         -------
         StateScaling
         """
-        A, B = as_system(A, B)
-        dt = check_positive(dt, "dt", "give the simulation time step in seconds")
-        duration = check_positive(duration, "duration", "give a duration in seconds")
         radius = check_positive(radius, "radius", "give the target radius, e.g. 1")
         n_sigma = check_positive(n_sigma, "n_sigma", "give e.g. n_sigma=3.5")
-        warmup = duration / 3 if warmup is None else warmup
-        if not 0 <= warmup < duration:
-            raise ValidationError(
-                f"Must be in [0, duration) (warmup={warmup!r}, duration={duration}); "
-                "give a warm-up shorter than the duration",
-                attr="warmup",
-            )
-        if not isinstance(process, nengo.Process):
-            raise ValidationError(
-                f"Must be a nengo.Process (process={process!r}); give e.g. "
-                "nengo.processes.WhiteSignal(10, high=10, rms=0.3)",
-                attr="process",
-            )
-        n_steps = int(np.ceil(duration / dt))
-        u = process.run_steps(
-            n_steps, d=B.shape[1], dt=dt, rng=np.random.RandomState(seed)
-        )
-        states = simulate(*discretize(A, B, dt, method), u)
-        std = np.std(states[int(warmup / dt) :], axis=0)
+        states = state_response(A, B, dt, process, duration, warmup, method, seed)
+        std = np.std(states, axis=0)
         if np.any(std <= 0):
             raise ValidationError(
                 f"The process never drives state dimensions {np.flatnonzero(std <= 0)}"
                 f" ({process!r}); give an input process that excites every dimension",
                 attr="process",
             )
-        return cls(n_sigma * std / radius)
+        if not 0 <= floor <= 1:
+            raise ValidationError(
+                f"Must be in [0, 1] (floor={floor!r}); give the smallest scale as a "
+                "fraction of the largest, e.g. 0.1",
+                attr="floor",
+            )
+        scale = n_sigma * std / radius
+        return cls(np.maximum(scale, floor * np.max(scale)))
 
     def transform(self, A, B):
         """
@@ -179,3 +172,55 @@ class StateScaling:
                 attr="scale",
                 obj=self,
             )
+
+
+def state_response(A, B, dt, process, duration=30.0, warmup=None, method="zoh", seed=0):
+    """
+    The states a linear system visits in response to an input process.
+
+    Parameters
+    ----------
+    A : (d, d) array_like
+        Continuous state matrix.
+    B : (d, m) array_like
+        Continuous input matrix.
+    dt : float
+        Time step in seconds.
+    process : nengo.Process
+        The input, e.g. ``nengo.processes.WhiteSignal(10, high=10, rms=0.3)``.
+    duration : float, optional
+        Seconds of ``process`` to simulate.
+    warmup : float, optional
+        Seconds at the start that are dropped, so that the transient of switching
+        the input on (which excites the high-order dimensions of a delay far more
+        than the process itself does) is not part of the response; a third of
+        ``duration`` by default. Make it longer than the system's memory.
+    method : {"zoh", "euler"}, optional
+        Discretization used to simulate the response.
+    seed : int, optional
+        Seed of the input signal.
+
+    Returns
+    -------
+    (n, d) np.ndarray
+        The states after the warm-up, one row per time step.
+    """
+    A, B = as_system(A, B)
+    dt = check_positive(dt, "dt", "give the simulation time step in seconds")
+    duration = check_positive(duration, "duration", "give a duration in seconds")
+    warmup = duration / 3 if warmup is None else warmup
+    if not 0 <= warmup < duration:
+        raise ValidationError(
+            f"Must be in [0, duration) (warmup={warmup!r}, duration={duration}); "
+            "give a warm-up shorter than the duration",
+            attr="warmup",
+        )
+    if not isinstance(process, nengo.Process):
+        raise ValidationError(
+            f"Must be a nengo.Process (process={process!r}); give e.g. "
+            "nengo.processes.WhiteSignal(10, high=10, rms=0.3)",
+            attr="process",
+        )
+    n_steps = int(np.ceil(duration / dt))
+    u = process.run_steps(n_steps, d=B.shape[1], dt=dt, rng=np.random.RandomState(seed))
+    return simulate(*discretize(A, B, dt, method), u)[int(warmup / dt) :]

@@ -1,0 +1,392 @@
+"""LegendreMemory: the LMU's linear memory as a recurrent network of neurons."""
+
+import nengo
+import numpy as np
+from nengo.exceptions import SimulationError, ValidationError
+from nengo.utils.network import with_self
+
+from nengo_lmu.legendre import LegendreDelay
+from nengo_lmu.mapping import map_to_synapse
+from nengo_lmu.neurons import measure_lead
+from nengo_lmu.params import check_positive
+from nengo_lmu.realization import StateScaling, state_response
+
+LAYOUTS = ("per_dimension", "per_memory")
+MIN_NEURONS_PER_DIMENSION = 10
+# smallest state scale relative to the largest: below it, the noise that the
+# recurrent coupling puts into a weakly driven dimension saturates its ensemble
+SCALE_FLOOR = 0.1
+
+
+class CheckTimestep(nengo.Process):
+    """
+    A process with no output that refuses to run at an unexpected time step.
+
+    Networks whose connection weights are computed for one ``dt`` hold one of these
+    in a Node, so that a simulator with another ``dt`` fails at build time instead
+    of running the wrong dynamics.
+
+    Parameters
+    ----------
+    dt : float
+        The time step the network was built for, in seconds.
+    owner : str
+        Names the network in the error message.
+    """
+
+    def __init__(self, dt, owner):
+        self.dt = dt
+        self.owner = owner
+        super().__init__(default_size_in=0, default_size_out=0)
+
+    def make_step(self, shape_in, shape_out, dt, rng, state):
+        if not np.isclose(dt, self.dt, rtol=1e-9, atol=0):
+            raise SimulationError(
+                f"{self.owner} was mapped for dt={self.dt} but the simulator runs at "
+                f"dt={dt}; build it with dt={dt}, or run the simulator at "
+                f"dt={self.dt}"
+            )
+        empty = np.zeros(0)
+        return lambda t: empty
+
+
+class LegendreMemory(nengo.Network):
+    """
+    The Legendre delay system implemented by recurrently connected ensembles.
+
+    The state of `.LegendreDelay` (``order`` Legendre coefficients of the last
+    ``theta`` seconds of the input) is represented by populations of neurons,
+    whose recurrent connections implement its dynamics through the recurrent
+    ``synapse`` (NEF Principle 3, exact for the simulator's ``dt``) [1]_ [2]_.
+    Each state dimension is scaled (`.StateScaling`) so that it uses its
+    ensemble's radius under the input ``process``; ports present the state in
+    the canonical coordinates of `.LegendreDelay` whatever the scaling inside.
+
+    Parameters
+    ----------
+    order : int
+        Number of Legendre coefficients (state dimensions) per memory.
+    theta : float
+        Length of the window, in seconds.
+    n_neurons : int, optional
+        Neurons per memory (one memory per input dimension), divided evenly over
+        its ensembles. Default: 200 per state dimension.
+    size_in : int, optional
+        Input dimensionality (keras-lmu's ``memory_d``): one independent memory
+        per dimension.
+    synapse : nengo.Lowpass, optional
+        The recurrent synapse. A long time constant filters spike noise; Lowpass
+        is what neuromorphic hardware provides.
+    dt : float, optional
+        Simulator time step, in seconds, that the mapping is exact for. A
+        simulator with another ``dt`` refuses to build the network.
+    process : nengo.Process, optional
+        Input the state scaling is tuned to; it should look like the input the
+        memory will see. Default: white noise band-limited to
+        ``order / (4 theta)`` Hz with RMS 0.3.
+    layout : {"per_dimension", "per_memory"}, optional
+        One one-dimensional ensemble per state dimension (more accurate), or one
+        ``order``-dimensional ensemble per memory.
+    discretizer : {"zoh", "euler"}, optional
+        Discretization of the memory the neurons implement. Euler is refused when
+        it would be unstable (see `.LegendreDelay.min_euler_theta`).
+    neuron_lead : "auto" or float, optional
+        How far (seconds) the ensembles' decoded output leads the state they
+        represent; the recurrent mapping compensates for it (`.map_to_synapse`).
+        ``"auto"`` measures it for spiking neurons (`.measure_lead`; about
+        0.45 ms for LIF at 200-400 Hz, which otherwise limits the memory's
+        accuracy) and uses 0 for rate neurons and Direct mode.
+    label : str, optional
+        Name of the network.
+    seed : int, optional
+        Seed of the network's random numbers.
+    add_to_container : bool, optional
+        Whether to add the network to the enclosing network.
+    **ens_kwargs
+        Ensemble parameters (``neuron_type``, ``max_rates``, ``intercepts``, ...)
+        set on this network's config. ``neuron_type=nengo.Direct()`` gives the
+        exact (non-neural) system.
+
+    Attributes
+    ----------
+    input : nengo.Node
+        Input, ``size_in`` dimensions.
+    output : nengo.Node
+        The input delayed by ``theta``, ``size_in`` dimensions.
+    state : nengo.Node
+        The represented Legendre state, ``size_in * order`` dimensions, memory by
+        memory, in the coordinates of `.LegendreDelay`; ``system.readout(r, dt)``
+        applied to it decodes the input delayed by ``r * theta``.
+    memory : nengo.networks.EnsembleArray
+        The populations holding the (scaled) state.
+    system : LegendreDelay
+        The continuous system implemented.
+    scaling : StateScaling
+        Scale of each state dimension of one memory (``x = scale * x_scaled``).
+
+    Notes
+    -----
+    The ``state`` is read out as the recurrent synapse's own output: the same
+    filtered currents the neurons receive, decoded from the ensembles through
+    ``synapse`` with the mapped recurrent and input transforms. It is therefore
+    the represented state itself (no extra filtering, no lag), with spike noise
+    filtered by the recurrent synapse's time constant.
+
+    References
+    ----------
+    .. [1] Voelker, A. R., Kajić, I., & Eliasmith, C. (2019). Legendre Memory
+       Units: Continuous-time representation in recurrent neural networks.
+       Advances in Neural Information Processing Systems 32.
+    .. [2] Voelker, A. R., & Eliasmith, C. (2018). Improving spiking dynamical
+       networks: Accurate delays, higher-order synapses, and time cells.
+       Neural Computation, 30(3), 569-609.
+
+    Examples
+    --------
+    >>> import nengo, nengo_lmu
+    >>> with nengo.Network() as net:
+    ...     stim = nengo.Node(nengo.processes.WhiteSignal(10, high=10, rms=0.3))
+    ...     mem = nengo_lmu.LegendreMemory(order=6, theta=0.1, n_neurons=1200)
+    ...     nengo.Connection(stim, mem.input, synapse=None)
+    ...     half = mem.add_output(r=0.5)
+    ...     p = nengo.Probe(mem.output, synapse=0.01)
+    """
+
+    def __init__(
+        self,
+        order,
+        theta,
+        n_neurons=None,
+        size_in=1,
+        synapse=nengo.Lowpass(0.1),
+        dt=0.001,
+        process=None,
+        layout="per_dimension",
+        discretizer="zoh",
+        neuron_lead="auto",
+        label=None,
+        seed=None,
+        add_to_container=None,
+        **ens_kwargs,
+    ):
+        super().__init__(label=label, seed=seed, add_to_container=add_to_container)
+        self.system = LegendreDelay(theta=theta, order=order)
+        self.dt = check_positive(dt, "dt", "give the simulator's time step in seconds")
+        self.size_in = self._check_count(size_in, "size_in", 1, "the input dimensions")
+        if n_neurons is None:
+            n_neurons = 200 * order
+        self.neurons_per_memory = self._check_count(
+            n_neurons,
+            "n_neurons",
+            MIN_NEURONS_PER_DIMENSION * order,
+            f"at least {MIN_NEURONS_PER_DIMENSION} neurons per state dimension",
+        )
+        if layout not in LAYOUTS:
+            raise ValidationError(
+                f"Unknown layout ({layout=}); use one of {LAYOUTS}",
+                attr="layout",
+                obj=self,
+            )
+        self.layout = layout
+        self.synapse = synapse
+        if process is None:
+            process = nengo.processes.WhiteSignal(
+                period=10 * theta + 10, high=order / (4 * theta), rms=0.3
+            )
+        self.process = process
+
+        # the dynamics the neurons implement, in scaled coordinates
+        self.system.discretize(self.dt, method=discretizer)  # validates
+        self.discretizer = discretizer
+        per_ensemble = 1 if layout == "per_dimension" else order
+        self.scaling = StateScaling.from_process(
+            self.system.A,
+            self.system.B,
+            self.dt,
+            process,
+            radius=1.0 / np.sqrt(per_ensemble),
+            floor=SCALE_FLOOR,
+            method=discretizer,
+            seed=0 if seed is None else seed,
+        )
+        self.A_scaled, self.B_scaled = self.scaling.transform(
+            self.system.A, self.system.B
+        )
+
+        self.config[nengo.Ensemble].update(ens_kwargs)
+        blocks = np.eye(size_in)
+        with self:
+            self.input = nengo.Node(size_in=size_in, label="input")
+            self.memory = nengo.networks.EnsembleArray(
+                n_neurons=self.neurons_per_memory * per_ensemble // order,
+                n_ensembles=size_in * order // per_ensemble,
+                ens_dimensions=per_ensemble,
+                label="memory",
+            )
+            self.neuron_lead = self._neuron_lead(neuron_lead, synapse, seed)
+            self.A_mapped, self.B_mapped = map_to_synapse(
+                self.A_scaled,
+                self.B_scaled,
+                synapse,
+                dt=self.dt,
+                method=discretizer,
+                lead=self.neuron_lead,
+            )
+            nengo.Connection(
+                self.input,
+                self.memory.input,
+                transform=np.kron(blocks, self.B_mapped),
+                synapse=synapse,
+            )
+            nengo.Connection(
+                self.memory.output,
+                self.memory.input,
+                transform=np.kron(blocks, self.A_mapped),
+                synapse=synapse,
+            )
+
+            # the state as the recurrent synapse delivers it, in canonical units
+            self.state = nengo.Node(size_in=size_in * order, label="state")
+            scale = self.scaling.scale[:, None]
+            nengo.Connection(
+                self.memory.output,
+                self.state,
+                transform=np.kron(blocks, scale * self.A_mapped),
+                synapse=synapse,
+            )
+            nengo.Connection(
+                self.input,
+                self.state,
+                transform=np.kron(blocks, scale * self.B_mapped),
+                synapse=synapse,
+            )
+            nengo.Node(CheckTimestep(self.dt, repr(self)), label="check_dt")
+        self.output = self.add_output(r=1.0)
+        self.output.label = "output"
+
+    def _neuron_lead(self, neuron_lead, synapse, seed):
+        if neuron_lead != "auto":
+            return neuron_lead
+        ensemble = self.memory.ea_ensembles[0]
+        if not getattr(ensemble.neuron_type, "spiking", False):
+            return 0.0
+        return measure_lead(
+            ensemble, synapse, self.dt, seed=0 if seed is None else seed
+        )
+
+    @staticmethod
+    def _check_count(value, attr, low, what):
+        if not isinstance(value, (int, np.integer)) or value < low:
+            raise ValidationError(
+                f"Must be an integer >= {low} ({attr}={value!r}); give {what}",
+                attr=attr,
+            )
+        return int(value)
+
+    @with_self
+    def add_output(self, r=None, function=None, n_samples=None, synapse=None, **kw):
+        """
+        Add a readout of delays of, or a function of, the window.
+
+        Parameters
+        ----------
+        r : float or array_like, optional
+            Delays as fractions of ``theta`` in ``[0, 1]``: the output holds the
+            input delayed by each ``r * theta`` (for every input dimension,
+            memory by memory). Decoded linearly from ``state``.
+        function : callable, optional
+            A function of the window, ``function(w)``, where ``w`` holds
+            ``n_samples`` evenly spaced samples of one memory's window, newest
+            (delay 0) first, and returns a scalar or vector. It is decoded
+            nonlinearly by a readout ensemble representing the state, with
+            evaluation points drawn from the state's response to ``process``.
+            Give either ``r`` or ``function``.
+        n_samples : int, optional
+            Number of window samples given to ``function``; default
+            ``2 * order``.
+        synapse : nengo.synapses.Synapse, optional
+            Synapse on the decoded connection of a ``function`` readout. ``None``
+            (default) leaves the filtering to the probe or downstream connection.
+        **kw
+            Ensemble parameters of the readout ensemble of a ``function`` readout
+            (e.g. ``n_neurons``); default: those of the memory.
+
+        Returns
+        -------
+        nengo.Node
+            The readout: ``len(r)`` or ``len(function(w))`` dimensions per memory.
+        """
+        if (r is None) == (function is None):
+            raise ValidationError(
+                f"Give exactly one of r or function (r={r!r}, function={function!r});"
+                " e.g. add_output(r=0.5) or add_output(function=np.mean)",
+                attr="r",
+                obj=self,
+            )
+        blocks = np.eye(self.size_in)
+        if function is None:
+            C = self.system.readout(r, dt=self.dt)
+            node = nengo.Node(size_in=self.size_in * len(C), label=f"delay r={r}")
+            nengo.Connection(
+                self.state, node, transform=np.kron(blocks, C), synapse=None
+            )
+            return node
+
+        if not callable(function):
+            raise ValidationError(
+                f"Must be callable ({function=}); give a function of the window",
+                attr="function",
+                obj=self,
+            )
+        n_samples = 2 * self.system.order if n_samples is None else n_samples
+        window = self.system.window(n_samples, dt=self.dt)
+        readout = self._readout_ensembles(**kw)
+        scale = self.scaling.scale
+
+        def of_scaled_state(x_scaled):
+            return function(window @ (scale * x_scaled))
+
+        size_out = np.size(of_scaled_state(np.zeros(self.system.order)))
+        node = nengo.Node(size_in=self.size_in * size_out, label="function")
+        for i, ens in enumerate(readout):
+            nengo.Connection(
+                ens,
+                node[i * size_out : (i + 1) * size_out],
+                function=of_scaled_state,
+                synapse=synapse,
+            )
+        return node
+
+    def _readout_ensembles(self, **kw):
+        """Ensembles representing each memory's whole scaled state."""
+        order = self.system.order
+        eval_points = self._state_samples(
+            kw.pop("n_eval_points", max(1000, 500 * order))
+        )
+        radius = np.max(np.linalg.norm(eval_points, axis=1))
+        ensembles = []
+        for i in range(self.size_in):
+            params = dict(
+                n_neurons=self.neurons_per_memory,
+                dimensions=order,
+                radius=radius,
+                eval_points=eval_points / radius,  # nengo scales them by radius
+                label=f"readout {i}",
+            )
+            params.update(kw)
+            ens = nengo.Ensemble(**params)
+            nengo.Connection(
+                self.state[i * order : (i + 1) * order],
+                ens,
+                transform=np.diag(1 / self.scaling.scale),
+                synapse=None,
+            )
+            ensembles.append(ens)
+        return ensembles
+
+    def _state_samples(self, n):
+        """States (scaled) visited by the ideal memory under ``process``."""
+        states = state_response(
+            self.A_scaled, self.B_scaled, self.dt, self.process, method=self.discretizer
+        )
+        return states[np.random.RandomState(2).choice(len(states), size=n)]
