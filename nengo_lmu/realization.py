@@ -68,28 +68,13 @@ class StateScaling:
         response reach ``radius``. The standard deviation is a steadier estimate
         than the peak, which varies from one sample of the process to the next;
         the peak of a Gaussian-like response over ten thousand steps is about
-        3.5 standard deviations, the default. The response starts after a
-        ``warmup``, so that the transient of switching the input on (which
-        excites the high-order dimensions of a delay far more than the process
-        itself does) does not count.
+        3.5 standard deviations, the default.
 
         Parameters
         ----------
-        A : (d, d) array_like
-            Continuous state matrix.
-        B : (d, m) array_like
-            Continuous input matrix.
-        dt : float
-            Time step in seconds.
-        process : nengo.Process
-            The input the scaling is tuned to, e.g.
-            ``nengo.processes.WhiteSignal(10, high=10, rms=0.3)``; it should have
-            the statistics of the input the system will see.
-        duration : float, optional
-            Seconds of ``process`` to simulate.
-        warmup : float, optional
-            Seconds at the start that are not counted; a third of ``duration``
-            by default. Make it longer than the system's memory (``theta``).
+        A, B, dt, process, duration, warmup, method, seed
+            The system, time step and input, as in `.state_response`; the
+            process should have the statistics of the input the system will see.
         radius : float, optional
             The radius each scaled dimension should stay inside.
         n_sigma : float, optional
@@ -99,10 +84,6 @@ class StateScaling:
             hardly drives (the high orders of a delay under a slow input) would
             otherwise be magnified until its noise, in a neural implementation,
             fills and saturates its ensemble.
-        method : {"zoh", "euler"}, optional
-            Discretization used to simulate the response.
-        seed : int, optional
-            Seed of the input signal.
 
         Returns
         -------

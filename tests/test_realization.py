@@ -61,3 +61,18 @@ def test_bad_scalings():
             nengo.processes.PresentInput([[0.0]], 0.001),
             duration=1,
         )
+
+
+def test_floor_limits_the_smallest_scale():
+    dt, system = 0.001, LegendreDelay(0.1, 12)
+    process = nengo.processes.WhiteSignal(10, high=5, rms=0.3)
+    free = StateScaling.from_process(system.A, system.B, dt, process, duration=6)
+    floored = StateScaling.from_process(
+        system.A, system.B, dt, process, duration=6, floor=0.1
+    )
+    assert np.min(free.scale) < 0.01 * np.max(free.scale)
+    assert np.allclose(np.min(floored.scale), 0.1 * np.max(floored.scale))
+    big = free.scale >= 0.1 * np.max(free.scale)
+    assert np.allclose(floored.scale[big], free.scale[big])
+    with pytest.raises(ValidationError, match="floor=2.*fraction of the largest"):
+        StateScaling.from_process(system.A, system.B, dt, process, floor=2)
