@@ -16,6 +16,7 @@ MIN_NEURONS_PER_DIMENSION = 10
 # smallest state scale relative to the largest: below it, the noise that the
 # recurrent coupling puts into a weakly driven dimension saturates its ensemble
 SCALE_FLOOR = 0.1
+RECTIFIED_LINEAR = (nengo.RectifiedLinear, nengo.SpikingRectifiedLinear)
 
 
 class CheckTimestep(nengo.Process):
@@ -96,6 +97,11 @@ class LegendreMemory(nengo.Network):
         ``"auto"`` measures it for spiking neurons (`.measure_lead`; about
         0.45 ms for LIF at 200-400 Hz, which otherwise limits the memory's
         accuracy) and uses 0 for rate neurons and Direct mode.
+    solver : nengo.solvers.Solver, optional
+        Decoder solver of the ensembles. The default regularizes less than
+        nengo's (0.01 instead of 0.1): in a recurrent loop, the gain error of
+        strongly regularized decoders distorts the dynamics (LIFRate, 1,200
+        neurons: 0.012 NRMSE at 0.1, 0.002 at 0.01).
     label : str, optional
         Name of the network.
     seed : int, optional
@@ -164,6 +170,7 @@ class LegendreMemory(nengo.Network):
         layout="per_dimension",
         discretizer="zoh",
         neuron_lead="auto",
+        solver=nengo.solvers.LstsqL2(reg=0.01),
         label=None,
         seed=None,
         add_to_container=None,
@@ -214,8 +221,10 @@ class LegendreMemory(nengo.Network):
         )
 
         self.config[nengo.Ensemble].update(ens_kwargs)
+        self.config[nengo.Connection].solver = solver
         blocks = np.eye(size_in)
         with self:
+            self._default_intercepts()
             self.input = nengo.Node(size_in=size_in, label="input")
             self.memory = nengo.networks.EnsembleArray(
                 n_neurons=self.neurons_per_memory * per_ensemble // order,
@@ -263,6 +272,16 @@ class LegendreMemory(nengo.Network):
             nengo.Node(CheckTimestep(self.dt, repr(self)), label="check_dt")
         self.output = self.add_output(r=1.0)
         self.output.label = "output"
+
+    def _default_intercepts(self):
+        """Intercepts below the radius for rectified-linear neurons, unless set."""
+        neuron_type = nengo.Config.default(nengo.Ensemble, "neuron_type")
+        intercepts = nengo.Config.default(nengo.Ensemble, "intercepts")
+        if (
+            isinstance(neuron_type, RECTIFIED_LINEAR)
+            and intercepts == nengo.Ensemble.intercepts.default
+        ):
+            self.config[nengo.Ensemble].intercepts = nengo.dists.Uniform(-1.5, -1.0)
 
     def _neuron_lead(self, neuron_lead, synapse, seed):
         if neuron_lead != "auto":
