@@ -20,7 +20,7 @@ extras_require = {
         "pytest-rng>=1.0",
         "matplotlib>=3.5",
     ],
-    "docs": ["sphinx>=7", "numpydoc>=1.6", "matplotlib>=3.5"],
+    "docs": ["sphinx>=7,<7.3", "numpydoc>=1.6", "matplotlib>=3.5"],
     "lint": ["black", "isort", "flake8", "codespell"],
 }
 
