@@ -1,5 +1,7 @@
 """NEF Principle 3: map a linear system onto the synapse that implements it."""
 
+import numbers
+
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
@@ -85,7 +87,7 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0):
     if dt is not None:
         dt = check_positive(dt, "dt", "give the simulator's time step in seconds")
 
-    if not (np.isscalar(lead) and np.isreal(lead) and np.isfinite(lead)):
+    if not (isinstance(lead, numbers.Real) and np.isfinite(lead)):
         raise ValidationError(
             f"Must be a finite number (lead={lead!r}); give the population's lead "
             "in seconds (negative for a lag), or 0",

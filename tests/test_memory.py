@@ -219,6 +219,7 @@ def test_timestep_mismatch_is_refused(Simulator):
         (dict(discretizer="foh"), "method='foh'"),
         (dict(theta=-1), "theta=-1"),
         (dict(dt=0), "dt=0"),
+        (dict(neuron_lead="fast"), "lead='fast'.*seconds"),
     ],
 )
 def test_bad_arguments(kwargs, match):
