@@ -1,0 +1,38 @@
+"""
+Every example in ``examples/`` runs as a script in its quick mode.
+
+The contract of an example: ``python examples/<name>.py --quick --plot-dir DIR``
+runs in well under a minute, exits 0 and saves its figures (PNG) in ``DIR``.
+New examples are picked up automatically.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.py"))
+
+
+def test_examples_found():
+    assert EXAMPLES, "no examples/*.py found"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_runs_quick(path, tmp_path, request):
+    if request.config.getini("nengo_simulator") != "nengo.Simulator":
+        pytest.skip("examples choose their own simulator; run with nengo.Simulator")
+    plot_dir = tmp_path / "plots"
+    result = subprocess.run(
+        [sys.executable, str(path), "--quick", "--plot-dir", str(plot_dir)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, (
+        f"{path.name} --quick exited with {result.returncode}\n"
+        f"stdout:\n{result.stdout[-3000:]}\nstderr:\n{result.stderr[-3000:]}"
+    )
+    assert list(plot_dir.glob("*.png")), f"{path.name} saved no figure in --plot-dir"
