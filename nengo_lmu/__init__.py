@@ -5,6 +5,7 @@ The Legendre delay system, its discretizations and its mapping onto neural
 synapses (NEF Principle 3), as the base of spiking LMU networks.
 """
 
+from nengo_lmu.cell import LMUCell, load_weights, save_weights, weights_from_keras
 from nengo_lmu.legendre import LegendreDelay
 from nengo_lmu.linear import discretize, simulate
 from nengo_lmu.mapping import map_to_synapse
