@@ -113,17 +113,15 @@ steps = [int(round(r * theta / dt)) for r in delays]
 
 system = nengo_lmu.LegendreDelay(theta=theta, order=order)
 x = nengo_lmu.simulate(*system.discretize(dt), u)
-ideal_delayed = lowpass.filt(x @ system.readout(delays, dt=dt).T, dt=dt, y0=0)
-true_delayed = lowpass.filt(
-    np.stack([np.roll(u, s) for s in steps], axis=1), dt=dt, y0=0
-)
+ideal_delayed = lowpass.filt(x @ system.readout(delays, dt=dt).T, dt=dt)
+true_delayed = lowpass.filt(np.stack([np.roll(u, s) for s in steps], axis=1), dt=dt)
 
 n_samples = 2 * order  # the window samples that add_output gives the function
 offsets = np.round(np.linspace(0, theta / dt, n_samples)).astype(int)
 true_window = np.stack([np.roll(u, s) for s in offsets], axis=1)
-true_power = power_filter.filt(np.mean(true_window**2, axis=1), dt=dt, y0=0)
+true_power = power_filter.filt(np.mean(true_window**2, axis=1, keepdims=True), dt=dt)
 ideal_window = x @ system.window(n_samples, dt=dt).T
-ideal_power = power_filter.filt(np.mean(ideal_window**2, axis=1), dt=dt, y0=0)
+ideal_power = power_filter.filt(np.mean(ideal_window**2, axis=1, keepdims=True), dt=dt)
 
 
 def nrmse(y, target):
@@ -145,8 +143,8 @@ for i, r in enumerate(delays):
     ideal_err = nrmse(ideal_delayed[:, i], true_delayed[:, i])
     spiking_err = nrmse(sim.data[p_delayed][:, i], true_delayed[:, i])
     print(f"{name:<18}{ideal_err:>14.4f}{spiking_err:>10.4f}")
-ideal_err = nrmse(ideal_power, true_power)
-spiking_err = nrmse(sim.data[p_power][:, 0], true_power)
+ideal_err = nrmse(ideal_power[:, 0], true_power[:, 0])
+spiking_err = nrmse(sim.data[p_power][:, 0], true_power[:, 0])
 print(f"{'window power':<18}{ideal_err:>14.4f}{spiking_err:>10.4f}")
 
 # %% [markdown]
@@ -159,7 +157,9 @@ print(f"{'window power':<18}{ideal_err:>14.4f}{spiking_err:>10.4f}")
 show = (t >= 1.0) & (t < 2.0)
 fig, axes = plt.subplots(len(delays) + 1, 1, figsize=(8, 9), sharex=True)
 for i, (ax, r) in enumerate(zip(axes, delays)):
-    ax.plot(t[show], lowpass.filt(u, dt=dt)[show], color="0.8", label="input")
+    ax.plot(
+        t[show], lowpass.filt(u[:, None], dt=dt)[show, 0], color="0.8", label="input"
+    )
     ax.plot(t[show], true_delayed[show, i], "k", lw=1, label="true delay")
     ax.plot(t[show], ideal_delayed[show, i], "C1--", label="ideal system")
     ax.plot(t[show], sim.data[p_delayed][show, i], "C0", lw=1, label="spiking")
@@ -170,8 +170,8 @@ axes[0].set_title(
     f"{high} Hz white noise"
 )
 ax = axes[-1]
-ax.plot(t[show], true_power[show], "k", lw=1, label="true")
-ax.plot(t[show], ideal_power[show], "C1--", label="ideal system")
+ax.plot(t[show], true_power[show, 0], "k", lw=1, label="true")
+ax.plot(t[show], ideal_power[show, 0], "C1--", label="ideal system")
 ax.plot(t[show], sim.data[p_power][show, 0], "C0", lw=1, label="spiking")
 ax.set_ylabel("window power")
 ax.set_xlabel("time (s)")
