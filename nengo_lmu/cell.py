@@ -9,6 +9,8 @@ exact Legendre system or a spiking `.LegendreMemory`, and the hidden state is a
 files, keras-lmu and the exact and spiking versions of the same cell.
 """
 
+import importlib
+import importlib.util
 import inspect
 
 import nengo
@@ -17,15 +19,17 @@ from nengo.exceptions import ValidationError
 
 from nengo_lmu.legendre import LegendreDelay
 from nengo_lmu.memory import LegendreMemory
-from nengo_lmu.params import check_positive
-
-try:
-    import nengo_dl
-except ImportError:  # pragma: no cover (nengo_dl is an optional dependency)
-    nengo_dl = None
+from nengo_lmu.params import check_integer, check_positive
 
 #: The memory must span at least this many simulator time steps.
 MIN_THETA_STEPS = 4
+
+
+def _nengo_dl():
+    """nengo_dl if it is installed (imported only when a cell is built), or None."""
+    if importlib.util.find_spec("nengo_dl") is None:
+        return None
+    return importlib.import_module("nengo_dl")
 
 
 def glorot_uniform(fan_in, fan_out):
@@ -257,10 +261,12 @@ class LMUCell(nengo.Network):
         add_to_container=None,
     ):
         super().__init__(label=label, seed=seed, add_to_container=add_to_container)
-        self.units = self._check_size(units, "units", "the number of hidden neurons")
-        self.order = self._check_size(order, "order", "the Legendre coefficients")
-        self.memory_d = self._check_size(memory_d, "memory_d", "the memories")
-        self.input_d = self._check_size(input_d, "input_d", "the input dimensions")
+        self.units = check_integer(units, "units", 1, "give the hidden neurons", self)
+        self.order = check_integer(order, "order", 1, "give the coefficients", self)
+        self.memory_d = check_integer(
+            memory_d, "memory_d", 1, "give the memories", self
+        )
+        self.input_d = check_integer(input_d, "input_d", 1, "give the input size", self)
         self.dt = check_positive(dt, "dt", "give the simulator's time step in seconds")
         self.system = LegendreDelay(theta=theta, order=order)
         if theta < MIN_THETA_STEPS * self.dt:
@@ -306,20 +312,12 @@ class LMUCell(nengo.Network):
         )
         self.weight_connections = {}
         with self:
-            if nengo_dl is not None:
-                nengo_dl.configure_settings(trainable=None)
+            dl = _nengo_dl()
+            if dl is not None:
+                dl.configure_settings(trainable=None)
             self.input = nengo.Node(size_in=self.input_d, label="input")
             self._build_memory(memory_neurons)
             self._build_hidden()
-
-    @staticmethod
-    def _check_size(value, attr, what):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValidationError(
-                f"Must be a positive integer ({attr}={value!r}); give {what}",
-                attr=attr,
-            )
-        return int(value)
 
     def _scaled_neuron_type(self, neuron_type):
         """Copy of ``neuron_type`` whose amplitude undoes ``scale_firing_rates``."""
@@ -393,7 +391,7 @@ class LMUCell(nengo.Network):
 
     def _fixed(self, obj):
         """Exclude ``obj`` from training in nengo_dl."""
-        if nengo_dl is not None:
+        if _nengo_dl() is not None:
             self.config[obj].trainable = False
         return obj
 
@@ -444,9 +442,10 @@ class LMUCell(nengo.Network):
                 label="memory",
                 **kwargs,
             )
-            if nengo_dl is not None:
+            dl = _nengo_dl()
+            if dl is not None:
                 with self.memory:
-                    nengo_dl.configure_settings(trainable=False)
+                    dl.configure_settings(trainable=False)
             self.memory_input = self.memory.input
             self.state = self.memory.state
 

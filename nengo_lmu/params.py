@@ -78,3 +78,38 @@ def check_positive(value, attr, hint, obj=None):
             f"Must be greater than 0 ({attr}={value!r}); {hint}", attr=attr, obj=obj
         )
     return float(value)
+
+
+def check_integer(value, attr, low, hint, obj=None):
+    """
+    Return ``value`` as an int, or raise if it is not an integer >= ``low``.
+
+    Parameters
+    ----------
+    value : int
+        The value to check.
+    attr : str
+        The argument's name, used in the error message.
+    low : int
+        The smallest value allowed.
+    hint : str
+        What to give instead, appended to the error message.
+    obj : object, optional
+        The object the argument belongs to, used in the error message.
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        If ``value`` is not an integer (bools are not) or is below ``low``.
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or value < low
+    ):
+        raise ValidationError(
+            f"Must be an integer >= {low} ({attr}={value!r}); {hint}",
+            attr=attr,
+            obj=obj,
+        )
+    return int(value)

@@ -239,8 +239,8 @@ def test_spiking_memory_tracks_exact_memory(Simulator, rng):
 @pytest.mark.parametrize(
     "kwargs, attr, message",
     [
-        (dict(units=0), "units", "positive integer"),
-        (dict(order=2.5), "order", "positive integer"),
+        (dict(units=0), "units", "integer >= 1"),
+        (dict(order=2.5), "order", "integer >= 1"),
         (dict(theta=0.002), "theta", "2 time steps"),
         (dict(input_to_hidden="yes"), "input_to_hidden", "True or False"),
         (dict(hidden_neuron_type=nengo.Direct()), "hidden_neuron_type", "Tanh"),

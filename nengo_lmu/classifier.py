@@ -1,0 +1,254 @@
+"""
+Sequence classification with an `.LMUCell`, trained in NengoDL.
+
+`LMUClassifier` is keras-lmu's usual model (an ``LMU`` layer and a ``Dense``
+readout on the last time step) as a `nengo.Network`; `train_classifier` and
+`classify` are the NengoDL training loop and evaluation that go with it.
+"""
+
+import tempfile
+import time
+from pathlib import Path
+
+import nengo
+import numpy as np
+from nengo.exceptions import SimulationError, ValidationError
+
+from nengo_lmu.cell import LMUCell, _nengo_dl, glorot_uniform
+from nengo_lmu.params import check_integer
+
+#: Weights of the readout, in addition to the cell's.
+READOUT_WEIGHTS = ("readout", "readout_bias")
+
+
+class LMUClassifier(nengo.Network):
+    """
+    An `.LMUCell` with a linear readout of its hidden state: a classifier.
+
+    Parameters
+    ----------
+    n_classes : int
+        Number of classes (outputs of the readout).
+    weights : dict, optional
+        Initial weights: the cell's (see `.LMUCell.weights`) and the readout's
+        ``readout`` (n_classes, units) and ``readout_bias`` (n_classes,), e.g.
+        from `.get_weights`. Missing ones are initialized as in Keras.
+    label : str, optional
+        Name of the network.
+    seed : int, optional
+        Seed of the initial weights.
+    add_to_container : bool, optional
+        Whether to add the network to the enclosing network.
+    **cell_kwargs
+        Parameters of the `.LMUCell` (``units``, ``order``, ``theta``, ...).
+
+    Attributes
+    ----------
+    input : nengo.Node
+        The input sequence (feed it with ``{classifier.input: x}`` in NengoDL).
+    cell : LMUCell
+        The LMU cell.
+    output : nengo.Node
+        The class scores (logits).
+    probe : nengo.Probe
+        Probe of ``output``; in NengoDL it keeps only the last time step, so a
+        loss on it is a loss on the last step.
+    """
+
+    def __init__(
+        self,
+        n_classes,
+        weights=None,
+        label=None,
+        seed=None,
+        add_to_container=None,
+        **cell_kwargs,
+    ):
+        super().__init__(label=label, seed=seed, add_to_container=add_to_container)
+        weights = {} if weights is None else dict(weights)
+        readout = {
+            name: weights.pop(name) for name in READOUT_WEIGHTS if name in weights
+        }
+        with self:
+            self.cell = LMUCell(weights=weights, seed=seed, **cell_kwargs)
+            self.n_classes = check_integer(
+                n_classes, "n_classes", 1, "give the number of classes", self
+            )
+            shape = (self.n_classes, self.cell.units)
+            if "readout" not in readout:
+                rng = np.random.RandomState(seed)
+                readout["readout"] = glorot_uniform(*shape[::-1]).sample(
+                    *shape, rng=rng
+                )
+            readout.setdefault("readout_bias", np.zeros(self.n_classes))
+            for name, value in readout.items():
+                value = np.asarray(value, dtype=float)
+                expected = shape if name == "readout" else shape[:1]
+                if value.shape != expected:
+                    raise ValidationError(
+                        f"{name} has shape {value.shape}; this classifier needs "
+                        f"{expected}",
+                        attr="weights",
+                        obj=self,
+                    )
+                readout[name] = value
+
+            self.input = nengo.Node(np.zeros(self.cell.input_d), label="input")
+            nengo.Connection(self.input, self.cell.input, synapse=None)
+            self.output = nengo.Node(size_in=self.n_classes, label="output")
+            self.readout = nengo.Connection(
+                self.cell.output,
+                self.output,
+                transform=readout["readout"],
+                synapse=None,
+            )
+            one = nengo.Node(np.ones(1), label="one")
+            self.readout_bias = nengo.Connection(
+                one,
+                self.output,
+                transform=readout["readout_bias"][:, None],
+                synapse=None,
+            )
+            self.probe = nengo.Probe(self.output, label="scores")
+            dl = _nengo_dl()
+            if dl is not None:
+                dl.configure_settings(keep_history=True)
+                nengo.Network.context[0].config[self.probe].keep_history = False
+
+    def get_weights(self, sim):
+        """
+        The classifier's current weights in a simulator.
+
+        Parameters
+        ----------
+        sim : nengo.Simulator or nengo_dl.Simulator
+            A simulator built from a network containing this classifier.
+
+        Returns
+        -------
+        dict
+            The cell's weights (`.LMUCell.get_weights`), ``readout`` and
+            ``readout_bias``; give them to a new classifier (``weights=...``).
+        """
+        weights = self.cell.get_weights(sim)
+        weights["readout"] = np.array(sim.data[self.readout].weights)
+        weights["readout_bias"] = np.array(sim.data[self.readout_bias].weights)[:, 0]
+        return weights
+
+
+def _batched(sim, x):
+    """Pad ``x`` to a whole number of minibatches; return it and the true length."""
+    n = len(x)
+    pad = -n % sim.minibatch_size
+    if pad:
+        x = np.concatenate([x, np.repeat(x[-1:], pad, axis=0)])
+    return x, n
+
+
+def classify(sim, classifier, x):
+    """
+    Class scores of sequences in a NengoDL simulator, on their last time step.
+
+    Parameters
+    ----------
+    sim : nengo_dl.Simulator
+        Simulator of a network containing ``classifier``.
+    classifier : LMUClassifier
+        The classifier.
+    x : (n, steps, input_d) np.ndarray
+        Sequences, any number of them (padded to whole minibatches).
+
+    Returns
+    -------
+    (n, n_classes) np.ndarray
+        The scores (logits) after the last step of each sequence.
+    """
+    padded, n = _batched(sim, x)
+    # one minibatch per call: nengo_dl 3.6 cannot feed several minibatches to a
+    # network with a Node of size 0 (LegendreMemory's time-step check)
+    scores = [
+        sim.predict({classifier.input: batch}, stateful=False, verbose=0)[
+            classifier.probe
+        ][:, -1]
+        for batch in np.split(padded, len(padded) // sim.minibatch_size)
+    ]
+    return np.concatenate(scores)[:n]
+
+
+def accuracy(sim, classifier, x, y):
+    """
+    Fraction of sequences ``x`` classified as ``y`` (see `.classify`).
+
+    Returns
+    -------
+    float
+    """
+    return float(np.mean(np.argmax(classify(sim, classifier, x), axis=-1) == y))
+
+
+def train_classifier(sim, classifier, train, validation, epochs, patience=None):
+    """
+    Train a classifier in NengoDL, keeping the weights of the best epoch.
+
+    The loss is the compiled loss (e.g. sparse categorical cross-entropy on
+    logits) on the last time step. After every epoch the validation accuracy
+    is measured; at the end the simulator holds the weights of the epoch with
+    the best validation accuracy.
+
+    Parameters
+    ----------
+    sim : nengo_dl.Simulator
+        A compiled simulator (``sim.compile(optimizer=..., loss=...)``) of a
+        network containing ``classifier``.
+    classifier : LMUClassifier
+        The classifier to train.
+    train, validation : tuple
+        ``(x, y)`` pairs: sequences (n, steps, input_d) and classes (n,). The
+        training sequences are cut to a whole number of minibatches.
+    epochs : int
+        Maximum number of epochs.
+    patience : int, optional
+        Stop after this many epochs without a better validation accuracy.
+
+    Returns
+    -------
+    dict
+        ``loss``, ``val_accuracy`` and ``epoch_time`` (seconds of training,
+        without validation) per epoch, and ``best_epoch`` (counting from 0).
+
+    Raises
+    ------
+    nengo.exceptions.SimulationError
+        If the training loss becomes NaN or infinite.
+    """
+    x, y = train
+    n = len(x) - len(x) % sim.minibatch_size
+    history = {"loss": [], "val_accuracy": [], "epoch_time": [], "best_epoch": None}
+    with tempfile.TemporaryDirectory() as tmp:
+        best = str(Path(tmp) / "best")
+        for epoch in range(epochs):
+            start = time.perf_counter()
+            fit = sim.fit(
+                {classifier.input: x[:n]},
+                {classifier.probe: y[:n, None, None]},
+                epochs=1,
+                verbose=0,
+            )
+            history["epoch_time"].append(time.perf_counter() - start)
+            loss = fit.history["loss"][-1]
+            if not np.isfinite(loss):
+                raise SimulationError(
+                    f"Training loss is {loss} after epoch {epoch}; lower the "
+                    f"learning rate or clip the gradients (optimizer clipnorm)"
+                )
+            history["loss"].append(loss)
+            history["val_accuracy"].append(accuracy(sim, classifier, *validation))
+            if history["best_epoch"] is None or history["val_accuracy"][-1] > (
+                history["val_accuracy"][history["best_epoch"]]
+            ):
+                history["best_epoch"] = epoch
+                sim.save_params(best)
+            elif patience is not None and epoch - history["best_epoch"] >= patience:
+                break
+        sim.load_params(best)
+    return history

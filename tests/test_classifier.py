@@ -1,0 +1,76 @@
+import nengo
+import numpy as np
+import pytest
+from nengo.exceptions import SimulationError, ValidationError
+
+from nengo_lmu.classifier import LMUClassifier, accuracy, classify, train_classifier
+
+nengo_dl = pytest.importorskip("nengo_dl")
+tf = pytest.importorskip("tensorflow")
+
+CELL = dict(units=8, order=4, theta=0.012, input_to_hidden=True)
+
+
+def task(rng, n, steps=12):
+    """Three classes: which third of the sequence has the largest mean."""
+    x = rng.uniform(0, 1, size=(n, steps, 1)).astype(np.float32)
+    y = np.argmax(x.reshape(n, 3, -1).mean(axis=-1), axis=1)
+    return x, y
+
+
+def simulator(weights=None, minibatch_size=16, seed=0):
+    with nengo.Network(seed=seed) as net:
+        nengo_dl.configure_settings(stateful=False)
+        classifier = LMUClassifier(3, weights=weights, seed=seed, **CELL)
+    return nengo_dl.Simulator(net, minibatch_size=minibatch_size), classifier
+
+
+def test_train_keeps_the_best_epoch(rng):
+    train, validation = task(rng, 96), task(rng, 37)
+    sim, classifier = simulator()
+    with sim:
+        before = accuracy(sim, classifier, *validation)
+        sim.compile(
+            optimizer=tf.keras.optimizers.Adam(0.02),
+            loss={classifier.probe: tf.losses.SparseCategoricalCrossentropy(True)},
+        )
+        history = train_classifier(sim, classifier, train, validation, epochs=8)
+        after = accuracy(sim, classifier, *validation)
+        weights = classifier.get_weights(sim)
+        scores = classify(sim, classifier, validation[0])
+    assert len(history["loss"]) == 8
+    assert after == max(history["val_accuracy"])  # the best epoch is restored
+    assert after > before + 0.2
+    # the weights carry over: a new classifier computes the same scores
+    sim, classifier = simulator(weights, minibatch_size=8, seed=1)
+    with sim:
+        assert np.allclose(classify(sim, classifier, validation[0]), scores, atol=1e-4)
+
+
+def test_nan_loss_is_an_error(rng):
+    x, y = task(rng, 32)
+    x[0, 3] = np.nan
+    sim, classifier = simulator()
+    with sim:
+        sim.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss="mse")
+        with pytest.raises(SimulationError, match="loss is nan"):
+            train_classifier(sim, classifier, (x, y), (x, y), epochs=2)
+
+
+def test_patience_stops_early(rng):
+    train = task(rng, 32)
+    sim, classifier = simulator()
+    with sim:
+        # a zero learning rate never improves on the first epoch
+        sim.compile(optimizer=tf.keras.optimizers.SGD(0.0), loss="mse")
+        history = train_classifier(sim, classifier, train, train, 10, patience=2)
+    assert history["best_epoch"] == 0
+    assert len(history["loss"]) == 3
+
+
+def test_bad_readout_weights():
+    with nengo.Network():
+        with pytest.raises(ValidationError, match=r"readout has shape \(2, 8\)"):
+            LMUClassifier(3, weights=dict(readout=np.zeros((2, 8))), **CELL)
+        with pytest.raises(ValidationError, match="n_classes"):
+            LMUClassifier(0, **CELL)
