@@ -10,7 +10,7 @@ from nengo_lmu.linear import as_system, discretize
 from nengo_lmu.params import check_positive
 
 
-def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0):
+def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
     """
     Map ``dx/dt = A x + B u`` onto the recurrent dynamics of a synapse.
 
@@ -36,13 +36,18 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0):
         With ``dt``, the discretization of ``(A, B)`` the network reproduces:
         the exact zero-order hold, or forward Euler (as keras-lmu's
         ``discretizer="euler"``).
-    lead : float, optional
+    lead : float or (d,) array_like, optional
         How far, in seconds, the population's decoded output leads the state it
         represents (``y(t) = x(t + lead)``, to first order; negative for a
-        lag). Spiking LIF
+        lag), for all state dimensions or one value per dimension. Spiking LIF
         neurons lead by a fraction of a millisecond, which the large entries of
         ``A`` amplify around the loop; the mapping compensates for it.
         ``nengo.Lowpass`` only.
+    gain : float or (d,) array_like, optional
+        Gain of the population's decoded output relative to the state it
+        represents (``y = gain x``), for all state dimensions or one positive
+        value per dimension. A gain slightly below 1, which the loop would
+        otherwise amplify, is compensated.
 
     Returns
     -------
@@ -56,21 +61,28 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0):
     Raises
     ------
     nengo.exceptions.ValidationError
-        For a synapse other than `nengo.Lowpass` or `nengo.Alpha`, or for
+        For a synapse other than `nengo.Lowpass` or `nengo.Alpha`; for
         ``nengo.Alpha`` with ``dt`` (its exact discrete mapping needs the input on
-        a second synapse, which a single ``B'`` cannot express).
+        a second synapse, which a single ``B'`` cannot express) or with a
+        ``lead``; for a ``lead`` or ``gain`` that is not finite, not a scalar or
+        one value per state dimension, or (``gain``) not positive.
 
     Notes
     -----
     For ``Lowpass(tau)``, continuous: ``A' = tau A + I``, ``B' = tau B``.
     Discrete: with ``a = exp(-dt / tau)`` and ``(Ad, Bd)`` the discretized
     ``(A, B)``, ``A' = (Ad - a I) / (1 - a)`` and ``B' = Bd / (1 - a)``.
-    A ``lead`` models the decoded output as ``y = x + lead dx/dt``: continuous,
-    ``A' = (I + tau A)(I + lead A)^-1`` and ``B' = (tau I - lead A') B``;
-    discrete, with ``c = lead / dt`` and ``G = I + c (Ad - I)``,
-    ``A' = (Ad - a I) G^-1 / (1 - a)`` and ``B' = Bd / (1 - a) - c A' Bd``.
+
+    A ``lead`` and ``gain`` model the decoded output as
+    ``y = g (x + L dx/dt)``, with ``g = diag(gain)`` and ``L = diag(lead)``.
+    Continuous, ``A' = (I + tau A) (g (I + L A))^-1`` and
+    ``B' = tau B - A' g L B``; discrete, with ``C = L / dt`` and
+    ``G = g (I + C (Ad - I))``, ``A' = (Ad - a I) G^-1 / (1 - a)`` and
+    ``B' = Bd / (1 - a) - A' g C Bd``. With ``gain=1`` and no lead, these are
+    the mappings above.
+
     For ``Alpha(tau)``, the synapse ``1 / (tau s + 1)**2`` gives
-    ``A' = I + 2 tau A + tau**2 A**2`` and ``B' = [2 tau B + tau**2 A B,
+    ``A' = (I + 2 tau A + tau**2 A**2) g^-1`` and ``B' = [2 tau B + tau**2 A B,
     tau**2 B]``.
 
     References
@@ -86,12 +98,22 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0):
     identity = np.eye(len(A))
     if dt is not None:
         dt = check_positive(dt, "dt", "give the simulator's time step in seconds")
-
-    if not (isinstance(lead, numbers.Real) and np.isfinite(lead)):
+    given_lead = lead
+    lead = _per_dimension(
+        lead,
+        "lead",
+        len(A),
+        "give the population's lead in seconds (negative for a lag), or 0",
+    )
+    given_gain = gain
+    gain = _per_dimension(
+        gain, "gain", len(A), "give the population's gain (e.g. 0.995), or 1"
+    )
+    if np.any(gain <= 0):
         raise ValidationError(
-            f"Must be a finite number (lead={lead!r}); give the population's lead "
-            "in seconds (negative for a lag), or 0",
-            attr="lead",
+            f"Must be positive (gain={given_gain!r}); give the population's "
+            "gain (e.g. 0.995), or 1",
+            attr="gain",
         )
 
     if type(synapse) is nengo.Lowpass:  # subclasses may change the dynamics
@@ -103,21 +125,21 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0):
                 attr="synapse",
             )
         if dt is None:
-            A_mapped = np.linalg.solve(
-                (identity + lead * A).T, (identity + tau * A).T
-            ).T
-            return A_mapped, (tau * identity - lead * A_mapped) @ B
+            # decoded output g (x + L dx/dt), with dx/dt = A x + B u
+            output_gain = gain[:, None] * (identity + lead[:, None] * A)
+            A_mapped = np.linalg.solve(output_gain.T, (identity + tau * A).T).T
+            return A_mapped, tau * B - A_mapped @ ((gain * lead)[:, None] * B)
         Ad, Bd = discretize(A, B, dt, method=method)
         a, c = np.exp(-dt / tau), lead / dt
-        lead_gain = identity + c * (Ad - identity)
-        A_mapped = np.linalg.solve(lead_gain.T, (Ad - a * identity).T).T / (1 - a)
-        return A_mapped, Bd / (1 - a) - c * A_mapped @ Bd
+        output_gain = gain[:, None] * (identity + c[:, None] * (Ad - identity))
+        A_mapped = np.linalg.solve(output_gain.T, (Ad - a * identity).T).T / (1 - a)
+        return A_mapped, Bd / (1 - a) - A_mapped @ ((gain * c)[:, None] * Bd)
 
     if type(synapse) is nengo.Alpha:
         tau = synapse.tau
-        if lead != 0:
+        if np.any(lead != 0):
             raise ValidationError(
-                f"No mapping onto {synapse} with a lead (lead={lead}); use "
+                f"No mapping onto {synapse} with a lead (lead={given_lead!r}); use "
                 "nengo.Lowpass, or lead=0",
                 attr="lead",
             )
@@ -128,7 +150,7 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0):
                 "nengo.Lowpass for a mapping exact at dt",
                 attr="synapse",
             )
-        A_mapped = identity + 2 * tau * A + tau**2 * A @ A
+        A_mapped = (identity + 2 * tau * A + tau**2 * A @ A) / gain[None, :]
         B_mapped = np.hstack([2 * tau * B + tau**2 * A @ B, tau**2 * B])
         return A_mapped, B_mapped
 
@@ -138,3 +160,23 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0):
         "(continuous)",
         attr="synapse",
     )
+
+
+def _per_dimension(value, attr, d, hint):
+    """``value`` (a scalar or one number per state dimension) as a (d,) array."""
+    if isinstance(value, numbers.Real):
+        array = np.full(d, float(value))
+    else:
+        try:
+            array = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            array = None
+        if array is None or array.shape != (d,):
+            raise ValidationError(
+                f"Must be a number or {d} numbers, one per state dimension "
+                f"({attr}={value!r}); {hint}",
+                attr=attr,
+            )
+    if not np.all(np.isfinite(array)):
+        raise ValidationError(f"Must be finite ({attr}={value!r}); {hint}", attr=attr)
+    return array
