@@ -98,14 +98,14 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
     identity = np.eye(len(A))
     if dt is not None:
         dt = check_positive(dt, "dt", "give the simulator's time step in seconds")
-    given_lead = lead
+    given_lead = _printable(lead)
     lead = _per_dimension(
         lead,
         "lead",
         len(A),
         "give the population's lead in seconds (negative for a lag), or 0",
     )
-    given_gain = gain
+    given_gain = _printable(gain)
     gain = _per_dimension(
         gain, "gain", len(A), "give the population's gain (e.g. 0.995), or 1"
     )
@@ -162,8 +162,14 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
     )
 
 
+def _printable(value):
+    """``value`` as shown in an error message: an array as a one-line list."""
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
 def _per_dimension(value, attr, d, hint):
     """``value`` (a scalar or one number per state dimension) as a (d,) array."""
+    value = _printable(value)
     if isinstance(value, numbers.Real):
         array = np.full(d, float(value))
     else:

@@ -166,7 +166,8 @@ def test_alpha_mapping_with_gain():
         (dict(gain=0), "positive.*gain=0.*or 1"),
         (dict(gain=[1, 1, -1, 1]), r"positive.*gain=\[1, 1, -1, 1\]"),
         (dict(gain=np.inf), "finite.*gain=inf"),
-        (dict(gain=np.ones((2, 2))), "one per state dimension.*gain=array"),
+        (dict(gain=np.ones((2, 2))), r"one per state dimension.*gain=\[\[1.0"),
+        (dict(lead=np.full(4, np.nan)), r"finite \(lead=\[nan, nan"),
         (dict(synapse=nengo.Alpha(0.1), lead=1e-3), "Alpha.*with a lead.*lead=0"),
     ],
 )
