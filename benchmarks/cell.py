@@ -14,12 +14,13 @@ exact
     keras-lmu's ``LMU`` layer and nengo_lmu's exact cell from the same initial
     weights, per seed: test accuracy and training seconds per epoch (ratio).
 spiking
-    A cell made for spikes (rectified-linear hidden neurons, no hidden-to-hidden
-    weights), trained on rates at one step per pixel, then evaluated with
-    spiking hidden neurons (``--rate`` Hz per unit of activity, ``--steps``
-    simulator steps per pixel, a ``--tau`` s synapse on the hidden output), and
-    with a spiking memory too; the exact cell of part 1 swapped to spiking
-    neurons is shown for comparison.
+    A cell made for spikes: rectified-linear hidden neurons and no
+    hidden-to-hidden weights, so that the hidden state is a function of the
+    memory and the input and the cell works at any number of simulator steps
+    per pixel. Trained on rates at one step per pixel with the synapse it will
+    have (``--tau`` divided by ``--steps``, the same filter in pixel time), then
+    run with ``--steps`` steps per pixel: with rate neurons, with spiking hidden
+    neurons (``--rate`` Hz per unit of activity), and with a spiking memory too.
 
 Usage: ``python benchmarks/cell.py [--part exact|spiking] [--seeds 0 1 2]``
 ``[--epochs 40] [--quick]``
@@ -33,7 +34,7 @@ import nengo_dl
 import numpy as np
 import tensorflow as tf
 
-from nengo_lmu import LMUCell, weights_from_keras
+from nengo_lmu import weights_from_keras
 from nengo_lmu.classifier import LMUClassifier, accuracy, train_classifier
 from nengo_lmu.datasets import hold, psdigits
 
@@ -91,7 +92,7 @@ def train_keras(model, data, epochs, patience):
 
 
 def classifier_simulator(weights, minibatch_size=BATCH, **cell_kwargs):
-    """A NengoDL simulator of an `.LMUClassifier` for psDigits."""
+    """A NengoDL simulator of an `.LMUClassifier` for psDigits, and its parts."""
     kwargs = dict(units=UNITS, order=ORDER, theta=STEPS * DT, dt=DT)
     kwargs.update(cell_kwargs)
     with nengo.Network(seed=0) as net:
@@ -99,15 +100,16 @@ def classifier_simulator(weights, minibatch_size=BATCH, **cell_kwargs):
         classifier = LMUClassifier(
             CLASSES, weights=weights, input_to_hidden=True, **kwargs
         )
+        spikes = nengo.Probe(classifier.cell.hidden.neurons)
     sim = nengo_dl.Simulator(
         net, minibatch_size=minibatch_size, dt=DT, progress_bar=False
     )
-    return sim, classifier
+    return sim, classifier, spikes
 
 
 def train_nengo(weights, data, epochs, patience, **cell_kwargs):
     """Train a classifier; return test accuracy, epoch times and weights."""
-    sim, classifier = classifier_simulator(weights, **cell_kwargs)
+    sim, classifier, _ = classifier_simulator(weights, **cell_kwargs)
     with sim:
         sim.compile(optimizer=optimizer(), loss={classifier.probe: loss()})
         history = train_classifier(
@@ -118,14 +120,22 @@ def train_nengo(weights, data, epochs, patience, **cell_kwargs):
     return test, history["epoch_time"], trained
 
 
-def spiking_accuracy(weights, data, steps, **cell_kwargs):
-    """Test accuracy of trained weights with ``steps`` simulator steps per pixel."""
-    sim, classifier = classifier_simulator(
+def evaluate(weights, data, steps, **cell_kwargs):
+    """
+    Test accuracy with ``steps`` simulator steps per pixel, and the hidden
+    neurons' mean firing rate (Hz, over neurons, time and 40 test samples).
+    """
+    sim, classifier, spikes = classifier_simulator(
         weights, minibatch_size=40, theta=STEPS * steps * DT, **cell_kwargs
     )
     x_test, y_test = data["test"]
+    x_test = hold(x_test, steps)
     with sim:
-        return accuracy(sim, classifier, hold(x_test, steps), y_test)
+        acc = accuracy(sim, classifier, x_test, y_test)
+        out = sim.predict({classifier.input: x_test[:40]}, stateful=False, verbose=0)
+    # rate neurons output rates, spiking ones 1 / dt per spike, times amplitude
+    amplitude = getattr(classifier.cell.hidden.neuron_type, "amplitude", 1)
+    return acc, np.mean(out[spikes]) / amplitude
 
 
 def part_exact(args, data):
@@ -157,38 +167,46 @@ def part_exact(args, data):
 
 
 def part_spiking(args, data):
-    spiking = nengo.SpikingRectifiedLinear()
-    synapse = nengo.Lowpass(args.tau)
+    n, tau, rate = args.steps, args.tau, args.rate
     print(
-        f"spiking: {args.rate} Hz per unit, {args.steps} steps per pixel, "
-        f"synapse {args.tau} s"
+        f"{n} steps per pixel, hidden synapse {tau} s, {rate:g} Hz per unit of "
+        f"activity; training at 1 step per pixel with the synapse Lowpass({tau}/{n})"
     )
     print(
-        "| seed | rate acc. | spiking hidden | spiking hidden + memory "
-        "| tanh cell, spiking |"
+        "| seed | rate, 1 step/pixel | rate, with synapse | spiking hidden "
+        "| spiking hidden + memory | mean rate (Hz) |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
+    relu = dict(hidden_to_hidden=False, hidden_neuron_type=nengo.RectifiedLinear())
+    spiking = dict(
+        hidden_to_hidden=False,
+        hidden_neuron_type=nengo.SpikingRectifiedLinear(),
+        scale_firing_rates=rate,
+        synapse=nengo.Lowpass(tau),
+    )
     for seed in args.seeds:
         _, weights = keras_model(seed)
-        relu = dict(hidden_to_hidden=False, hidden_neuron_type=nengo.RectifiedLinear())
-        for name in ("hidden_kernel",):
-            weights.pop(name)
-        rate_acc, _, trained = train_nengo(
-            weights, data, args.epochs, args.patience, **relu
+        del weights["hidden_kernel"]
+        trained_acc, _, trained = train_nengo(
+            weights,
+            data,
+            args.epochs,
+            args.patience,
+            synapse=nengo.Lowpass(tau / n),
+            **relu,
         )
-        spiking_cell = dict(
-            hidden_to_hidden=False,
-            hidden_neuron_type=spiking,
-            scale_firing_rates=args.rate,
-            synapse=synapse,
+        rate_acc, _ = evaluate(trained, data, n, synapse=nengo.Lowpass(tau), **relu)
+        hidden_acc, hz = evaluate(trained, data, n, **spiking)
+        memory_input = trained["input_encoders"][0, 0] * data["train"][0][:50]
+        memory = dict(
+            n_neurons=args.memory_neurons * ORDER,
+            neuron_type=nengo.SpikingRectifiedLinear(),
+            process=nengo.processes.PresentInput(hold(memory_input, n).ravel(), DT),
         )
-        hidden_acc = spiking_accuracy(trained, data, args.steps, **spiking_cell)
-        memory = dict(n_neurons=args.memory_neurons * ORDER, neuron_type=spiking)
-        both_acc = spiking_accuracy(
-            trained, data, args.steps, memory_neurons=memory, **spiking_cell
-        )
+        both_acc, _ = evaluate(trained, data, n, memory_neurons=memory, **spiking)
         print(
-            f"| {seed} | {rate_acc:.3f} | {hidden_acc:.3f} | {both_acc:.3f} | |",
+            f"| {seed} | {trained_acc:.3f} | {rate_acc:.3f} | {hidden_acc:.3f} "
+            f"| {both_acc:.3f} | {hz:.0f} |",
             flush=True,
         )
 
@@ -201,7 +219,7 @@ def main():
     parser.add_argument("--patience", type=int, default=10)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--steps", type=int, default=10)
-    parser.add_argument("--tau", type=float, default=0.005)
+    parser.add_argument("--tau", type=float, default=0.02)
     parser.add_argument("--memory-neurons", type=int, default=50)
     parser.add_argument("--quick", action="store_true", help="1 seed, 2 epochs")
     args = parser.parse_args()
