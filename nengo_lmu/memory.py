@@ -222,7 +222,6 @@ class LegendreMemory(nengo.Network):
 
         self.config[nengo.Ensemble].update(ens_kwargs)
         self.config[nengo.Connection].solver = solver
-        blocks = np.eye(size_in)
         with self:
             self._default_intercepts()
             self.input = nengo.Node(size_in=size_in, label="input")
@@ -241,37 +240,48 @@ class LegendreMemory(nengo.Network):
                 method=discretizer,
                 lead=self.neuron_lead,
             )
-            nengo.Connection(
-                self.input,
-                self.memory.input,
-                transform=np.kron(blocks, self.B_mapped),
-                synapse=synapse,
-            )
-            nengo.Connection(
-                self.memory.output,
-                self.memory.input,
-                transform=np.kron(blocks, self.A_mapped),
-                synapse=synapse,
-            )
-
-            # the state as the recurrent synapse delivers it, in canonical units
             self.state = nengo.Node(size_in=size_in * order, label="state")
-            scale = self.scaling.scale[:, None]
-            nengo.Connection(
-                self.memory.output,
-                self.state,
-                transform=np.kron(blocks, scale * self.A_mapped),
-                synapse=synapse,
-            )
-            nengo.Connection(
-                self.input,
-                self.state,
-                transform=np.kron(blocks, scale * self.B_mapped),
-                synapse=synapse,
-            )
+            self._connect()
             nengo.Node(CheckTimestep(self.dt, repr(self)), label="check_dt")
         self.output = self.add_output(r=1.0)
         self.output.label = "output"
+
+    def _connect(self):
+        """
+        Connect the input and the recurrence of ``memory``, and the ``state``.
+
+        Subclasses building the same dynamics another way (e.g. for a backend
+        with other constraints) override this.
+        """
+        blocks = np.eye(self.size_in)
+        synapse = self.synapse
+        nengo.Connection(
+            self.input,
+            self.memory.input,
+            transform=np.kron(blocks, self.B_mapped),
+            synapse=synapse,
+        )
+        nengo.Connection(
+            self.memory.output,
+            self.memory.input,
+            transform=np.kron(blocks, self.A_mapped),
+            synapse=synapse,
+        )
+
+        # the state as the recurrent synapse delivers it, in canonical units
+        scale = self.scaling.scale[:, None]
+        nengo.Connection(
+            self.memory.output,
+            self.state,
+            transform=np.kron(blocks, scale * self.A_mapped),
+            synapse=synapse,
+        )
+        nengo.Connection(
+            self.input,
+            self.state,
+            transform=np.kron(blocks, scale * self.B_mapped),
+            synapse=synapse,
+        )
 
     def _default_intercepts(self):
         """Intercepts below the radius for rectified-linear neurons, unless set."""
