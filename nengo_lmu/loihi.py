@@ -1,0 +1,559 @@
+"""
+Building nengo_lmu networks for Loihi, and checking networks against the chip.
+
+`LoihiLegendreMemory` builds the memory in the form the chip runs well, and
+`check` reports what a network will use on the chip, or refuses it with the
+reason, before `nengo_loihi.Simulator` is called. This module imports without
+nengo_loihi; `check` and the measurement of Loihi neurons' lead need it.
+"""
+
+import warnings
+
+import nengo
+import numpy as np
+from nengo.exceptions import BuildError, ValidationError
+
+from nengo_lmu.memory import LegendreMemory
+from nengo_lmu.neurons import measure_lead
+
+TARGETS = ("loihi", "nengo")
+MAX_NEURONS_PER_CORE = 1024
+# nengo_loihi raises no intercept above this (``Model.intercept_limit``); it
+# clips larger ones, which changes the tuning curves the decoders assume
+INTERCEPT_LIMIT = 0.95
+WEIGHT_BITS = 7  # magnitude bits of a mixed-sign 8-bit weight
+CHIP_NEURON_TYPES = (nengo.LIF, nengo.SpikingRectifiedLinear)
+
+
+def _nengo_loihi(what):
+    try:
+        import nengo_loihi
+    except ImportError as error:  # pragma: no cover (tests need nengo_loihi)
+        raise ImportError(
+            f"{what} needs nengo_loihi; install it with `pip install nengo-lmu[loihi]`"
+        ) from error
+    return nengo_loihi
+
+
+def _chip_neuron_type(neuron_type):
+    """Whether nengo_loihi runs this neuron type on the chip."""
+    if isinstance(neuron_type, CHIP_NEURON_TYPES):
+        return True
+    if isinstance(neuron_type, nengo.RegularSpiking):
+        return type(neuron_type.base_type) in (nengo.LIFRate, nengo.RectifiedLinear)
+    return False
+
+
+def _loihi_neuron_type(neuron_type):
+    """The nengo_loihi model of a neuron type as the chip runs it, in nengo."""
+    neurons = _nengo_loihi("Modelling Loihi neurons").neurons
+    if isinstance(neuron_type, (neurons.LoihiLIF, neurons.LoihiSpikingRectifiedLinear)):
+        return neuron_type
+    if type(neuron_type) is nengo.LIF:
+        return neurons.LoihiLIF(
+            tau_rc=neuron_type.tau_rc,
+            tau_ref=neuron_type.tau_ref,
+            min_voltage=neuron_type.min_voltage,
+            amplitude=neuron_type.amplitude,
+        )
+    if type(neuron_type) is nengo.SpikingRectifiedLinear:
+        return neurons.LoihiSpikingRectifiedLinear(amplitude=neuron_type.amplitude)
+    return neuron_type
+
+
+def _identity(t, x):
+    return x
+
+
+class LoihiLegendreMemory(LegendreMemory):
+    """
+    A `.LegendreMemory` built for the Loihi chip (``nengo_loihi.Simulator``).
+
+    The dynamics, state scaling and ports are those of `.LegendreMemory`; the
+    network differs where the chip needs it to:
+
+    - one ensemble per state dimension (``layout="per_dimension"``), each of at
+      most 1,024 neurons, so each fits in one core;
+    - every recurrent connection is neuron-to-neuron (``recurrent_solver``
+      solves for weights), one per pair of ensembles: a decoded connection
+      would go through nengo_loihi's decode neurons, whose noise and extra
+      filtering make the memory diverge;
+    - the input matrix ``B`` is applied on the chip (a connection to the
+      neurons): the host sends the input itself, which its on/off input
+      neurons can only encode inside ``[-1, 1]``, not ``B u``, whose high
+      orders reach 100 times the input;
+    - on the chip every input to a neuron is filtered by the neuron's one
+      synaptic filter, the recurrent ``synapse``; so with ``target="loihi"``
+      the input connection has no synapse of its own (nengo would then leave
+      it unfiltered: use ``target="nengo"`` to run this network in nengo);
+    - the neurons' lead (``neuron_lead="auto"``) is measured on nengo_loihi's
+      model of the chip's neurons (`nengo_loihi.neurons.LoihiLIF`), whose
+      integer-step dynamics differ from nengo's LIF;
+    - LIF intercepts default to ``Uniform(-1, 0.5)``, below nengo_loihi's limit
+      of 0.95: high intercepts give large gains and biases, which force small
+      weight exponents and cost the weights most of their 8 bits.
+
+    Parameters
+    ----------
+    order : int
+        Number of Legendre coefficients (state dimensions) per memory.
+    theta : float
+        Length of the window, in seconds.
+    n_neurons : int, optional
+        Neurons per memory, divided evenly over its ``order`` ensembles, each at
+        most 1,024. Default: 200 per state dimension.
+    target : {"loihi", "nengo"}, optional
+        The simulator the network is built for. ``"nengo"`` builds the same
+        network with the input filtered by a connection's synapse, as nengo and
+        nengo_dl need, to compare it with the chip in the same terms.
+    recurrent_solver : nengo.solvers.Solver, optional
+        Solver of the recurrent connections; it must solve for weights
+        (``weights=True``).
+    **kwargs
+        `.LegendreMemory` parameters (``size_in``, ``synapse``, ``dt``,
+        ``process``, ``discretizer``, ``neuron_lead``, ``solver``, ``label``,
+        ``seed``, ``add_to_container``) and ensemble parameters
+        (``neuron_type``, ``max_rates``, ``intercepts``, ...). ``synapse`` must
+        be a `nengo.Lowpass`; ``neuron_type`` one the chip runs (`nengo.LIF`,
+        `nengo.SpikingRectifiedLinear`).
+
+    Attributes
+    ----------
+    target : str
+        The simulator the network is built for.
+
+    Notes
+    -----
+    The input (``input``) is sent to the chip by nengo_loihi's on/off input
+    neurons, which encode values in ``[-1, 1]``: keep its magnitude below 1.
+    Call `check` on the whole network before running it.
+
+    Examples
+    --------
+    >>> import nengo, nengo_loihi
+    >>> from nengo_lmu.loihi import LoihiLegendreMemory, check
+    >>> with nengo.Network(seed=0) as net:
+    ...     stim = nengo.Node(nengo.processes.WhiteSignal(10, high=10, rms=0.3))
+    ...     mem = LoihiLegendreMemory(order=6, theta=0.1, n_neurons=1200)
+    ...     nengo.Connection(stim, mem.input, synapse=None)
+    ...     p = nengo.Probe(mem.output, synapse=0.01)
+    >>> report = check(net)
+    >>> with nengo_loihi.Simulator(net, target="sim") as sim:
+    ...     sim.run(1.0)
+    """
+
+    def __init__(
+        self,
+        order,
+        theta,
+        n_neurons=None,
+        target="loihi",
+        recurrent_solver=nengo.solvers.LstsqL2(reg=0.01, weights=True),
+        **kwargs,
+    ):
+        if target not in TARGETS:
+            raise ValidationError(
+                f"Unknown target ({target=}); use one of {TARGETS}",
+                attr="target",
+                obj=self,
+            )
+        if not getattr(recurrent_solver, "weights", False):
+            raise ValidationError(
+                f"The recurrent solver must solve for weights ({recurrent_solver=})"
+                "; decoded connections go through nengo_loihi's decode neurons. "
+                "Use e.g. nengo.solvers.LstsqL2(reg=0.01, weights=True)",
+                attr="recurrent_solver",
+                obj=self,
+            )
+        layout = kwargs.pop("layout", "per_dimension")
+        if layout != "per_dimension":
+            raise ValidationError(
+                f"Loihi needs one ensemble per state dimension ({layout=}); use "
+                "layout='per_dimension'",
+                attr="layout",
+                obj=self,
+            )
+        synapse = kwargs.get("synapse", nengo.Lowpass(0.1))
+        if type(synapse) is not nengo.Lowpass:
+            raise ValidationError(
+                f"Loihi's synapses are first-order lowpass filters ({synapse=}); "
+                "use nengo.Lowpass(tau)",
+                attr="synapse",
+                obj=self,
+            )
+        n = 200 * order if n_neurons is None else n_neurons
+        if isinstance(n, (int, np.integer)) and n // order > MAX_NEURONS_PER_CORE:
+            raise ValidationError(
+                f"Each of the {order} ensembles would have {n // order} neurons, "
+                f"more than a core's {MAX_NEURONS_PER_CORE} ({n_neurons=}); give "
+                f"n_neurons <= {MAX_NEURONS_PER_CORE * order}",
+                attr="n_neurons",
+                obj=self,
+            )
+        self.target = target
+        self.recurrent_solver = recurrent_solver
+        super().__init__(order, theta, n_neurons=n_neurons, layout=layout, **kwargs)
+
+    def _default_intercepts(self):
+        neuron_type = nengo.Config.default(nengo.Ensemble, "neuron_type")
+        if not _chip_neuron_type(neuron_type):
+            raise ValidationError(
+                f"Loihi cannot run {neuron_type} neurons; use nengo.LIF() or "
+                "nengo.SpikingRectifiedLinear()",
+                attr="neuron_type",
+                obj=self,
+            )
+        super()._default_intercepts()
+        if nengo.Config.default(nengo.Ensemble, "intercepts") == (
+            nengo.Ensemble.intercepts.default
+        ):
+            self.config[nengo.Ensemble].intercepts = nengo.dists.Uniform(-1.0, 0.5)
+
+    def _neuron_lead(self, neuron_lead, synapse, seed):
+        if neuron_lead != "auto" or self.target != "loihi":
+            return super()._neuron_lead(neuron_lead, synapse, seed)
+        ensemble = self.memory.ea_ensembles[0]
+        if not getattr(ensemble.neuron_type, "spiking", False):
+            return 0.0
+        copy = ensemble.copy(add_to_container=False)
+        copy.neuron_type = _loihi_neuron_type(ensemble.neuron_type)
+        return measure_lead(copy, synapse, self.dt, seed=0 if seed is None else seed)
+
+    def _connect(self):
+        # nothing drives the array's own input node here; on Loihi its
+        # connections would still become host-to-chip inputs
+        for conn in list(self.memory.connections):
+            if conn.pre_obj is self.memory.input:
+                self.memory.connections.remove(conn)
+
+        # a Node with a function is not a passthrough: nengo_loihi would
+        # otherwise merge ``input``, ``state`` and the readouts into one cluster
+        # of passthrough nodes, remove it, and leave the probed readouts unfed
+        self.state.output = _identity
+
+        order = self.system.order
+        scale = self.scaling.scale[:, None]
+        input_synapse = None if self.target == "loihi" else self.synapse
+        for m in range(self.size_in):
+            ensembles = self.memory.ea_ensembles[m * order : (m + 1) * order]
+            state = self.state[m * order : (m + 1) * order]
+            for j, post in enumerate(ensembles):
+                # encoders fixed here so that B can be applied to the neurons
+                encoders = np.resize([1.0, -1.0], post.n_neurons)[:, None]
+                post.encoders = encoders
+                nengo.Connection(
+                    self.input[m],
+                    post.neurons,
+                    transform=encoders * self.B_mapped[j, 0] / post.radius,
+                    synapse=input_synapse,
+                )
+                for i, pre in enumerate(ensembles):
+                    nengo.Connection(
+                        pre,
+                        post,
+                        transform=self.A_mapped[j, i],
+                        synapse=self.synapse,
+                        solver=self.recurrent_solver,
+                    )
+            for i, pre in enumerate(ensembles):
+                nengo.Connection(
+                    pre,
+                    state,
+                    transform=scale * self.A_mapped[:, i : i + 1],
+                    synapse=self.synapse,
+                )
+            nengo.Connection(
+                self.input[m],
+                state,
+                transform=scale * self.B_mapped,
+                synapse=self.synapse,
+            )
+
+
+class LoihiReport:
+    """
+    What a network uses on the Loihi chip; returned by `check`.
+
+    Attributes
+    ----------
+    cores : int
+        Neuron cores (one per block, after nengo_loihi splits blocks).
+    neurons : int
+        Compartments of the network's ensembles.
+    decode_neurons : int
+        Compartments nengo_loihi adds to decode values on the chip: for decoded
+        on-chip connections, and for decoded outputs sent to the host.
+    synapses : int
+        Synaptic weights stored on the chip.
+    synapse_bits : int
+        Synapse memory they use, in bits (a core holds 1,048,576).
+    blocks : list of dict
+        Per block (core): ``label``, ``compartments``, ``weights``, ``bits``,
+        ``in_axons``, ``out_axons``.
+    weights : list of dict
+        Per group of weights: ``label``, ``exponent`` (Loihi's weight
+        exponent), ``bits`` (of the 7 magnitude bits, those the quantized
+        weights use), ``bits_lost`` (``7 - bits``), ``zeroed`` (fraction of
+        nonzero weights rounded to zero) and ``error`` (RMS error of the
+        quantized weights relative to their RMS).
+    decoded : list of nengo.Connection
+        On-chip connections that go through decode neurons (a solver without
+        ``weights=True``).
+    warnings : list of str
+        What will run, but not as the network says (e.g. clipped intercepts).
+    """
+
+    def __init__(self):
+        self.blocks = []
+        self.weights = []
+        self.decoded = []
+        self.warnings = []
+        self.neurons = 0
+        self.decode_neurons = 0
+
+    @property
+    def cores(self):
+        return len(self.blocks)
+
+    @property
+    def synapses(self):
+        return sum(b["weights"] for b in self.blocks)
+
+    @property
+    def synapse_bits(self):
+        return sum(b["bits"] for b in self.blocks)
+
+    def worst_weights(self, n=5):
+        """The ``n`` groups of weights with the largest quantization error."""
+        return sorted(self.weights, key=lambda w: -w["error"])[:n]
+
+    def __str__(self):
+        lines = [
+            f"Loihi: {self.cores} cores, {self.neurons} neurons "
+            f"(+{self.decode_neurons} decode neurons), {self.synapses} weights "
+            f"({self.synapse_bits} bits)"
+        ]
+        if self.weights:
+            lost = np.array([w["bits_lost"] for w in self.weights])
+            error = np.array([w["error"] for w in self.weights])
+            lines.append(
+                f"weights: {len(self.weights)} groups, bits lost median "
+                f"{np.median(lost):.0f} max {lost.max():.0f}; quantization error "
+                f"median {np.median(error):.3f} max {error.max():.3f}"
+            )
+            for w in self.worst_weights(3):
+                lines.append(
+                    f"  {w['label']}: exponent {w['exponent']}, {w['bits']} bits, "
+                    f"{w['zeroed']:.0%} zeroed, error {w['error']:.3f}"
+                )
+        if self.decoded:
+            lines.append(
+                f"{len(self.decoded)} decoded on-chip connections go through "
+                "decode neurons (use a solver with weights=True)"
+            )
+        lines.extend(f"warning: {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+
+def _quantization(label, float_weights, int_weights, exponent):
+    w0 = np.concatenate([w.ravel() for w in float_weights]).astype(np.float64)
+    w1 = np.concatenate([w.ravel() for w in int_weights]).astype(np.float64)
+    nonzero = w0 != 0
+    if not np.any(nonzero):
+        return None
+    large = np.abs(w0) >= 0.5 * np.abs(w0).max()
+    scale = (w1[large] @ w0[large]) / (w0[large] @ w0[large])
+    levels = w1[w1 != 0]
+    if levels.size:
+        quantum = np.gcd.reduce(np.abs(levels).astype(np.int64))
+        bits = int(np.ceil(np.log2(np.abs(levels).max() / quantum + 1)))
+    else:
+        bits = 0
+    bits = min(bits, WEIGHT_BITS)
+    return dict(
+        label=label,
+        exponent=int(exponent),
+        bits=bits,
+        bits_lost=WEIGHT_BITS - bits,
+        zeroed=float(np.mean(w1[nonzero] == 0)),
+        error=float(np.linalg.norm(w1 / scale - w0) / np.linalg.norm(w0)),
+    )
+
+
+def _check_frontend(network, split, report):
+    """Refuse, with the reason, what nengo_loihi cannot put on the chip."""
+    on_chip = split.hostchip.on_chip
+    for ens in network.all_ensembles:
+        if not on_chip(ens):
+            continue
+        if not _chip_neuron_type(ens.neuron_type):
+            raise ValidationError(
+                f"Loihi cannot run {ens.neuron_type} neurons ({ens}); use "
+                "nengo.LIF() or nengo.SpikingRectifiedLinear(), or keep the "
+                "ensemble off the chip with net.config[ens].on_chip = False",
+                attr="neuron_type",
+                obj=ens,
+            )
+        if ens.noise is not None:
+            raise ValidationError(
+                f"Loihi has no per-ensemble noise process ({ens}, noise="
+                f"{ens.noise}); set noise=None, or keep the ensemble off the chip",
+                attr="noise",
+                obj=ens,
+            )
+        if (
+            ens.n_neurons > MAX_NEURONS_PER_CORE
+            and network.config[ens].block_shape is None
+        ):
+            raise ValidationError(
+                f"{ens} has {ens.n_neurons} neurons, more than a core's "
+                f"{MAX_NEURONS_PER_CORE}; split it into ensembles of at most "
+                f"{MAX_NEURONS_PER_CORE} neurons (e.g. by dimension, as "
+                "LoihiLegendreMemory does), or set net.config[ens].block_shape "
+                "to split it over cores explicitly",
+                attr="n_neurons",
+                obj=ens,
+            )
+        high = ens.intercepts
+        high = high.high if isinstance(high, nengo.dists.Uniform) else np.max(high)
+        if isinstance(high, (int, float, np.number)) and high > INTERCEPT_LIMIT:
+            report.warnings.append(
+                f"{ens}: intercepts up to {high} are clipped to {INTERCEPT_LIMIT}"
+                f"; give intercepts at most {INTERCEPT_LIMIT} (e.g. "
+                "Uniform(-1, 0.5)) so the decoders match the chip"
+            )
+
+    removed = split.passthrough.to_remove
+    connections = [c for c in network.all_connections if c not in removed]
+    for conn in connections + list(split.passthrough.to_add):
+        pre, post = _base(conn.pre_obj), _base(conn.post_obj)
+        if not (
+            isinstance(pre, nengo.Ensemble)
+            and isinstance(post, nengo.Ensemble)
+            and on_chip(pre)
+            and on_chip(post)
+        ):
+            continue
+        if conn.synapse is not None and not isinstance(conn.synapse, nengo.Lowpass):
+            raise ValidationError(
+                f"Loihi's on-chip synapses are first-order lowpass filters "
+                f"({conn}, synapse={conn.synapse}); use nengo.Lowpass(tau) or "
+                "None, or keep one end of the connection off the chip",
+                attr="synapse",
+                obj=conn,
+            )
+        if isinstance(conn.pre_obj, nengo.Ensemble) and not conn.solver.weights:
+            report.decoded.append(conn)
+
+
+def _base(obj):
+    if isinstance(obj, nengo.ensemble.Neurons):
+        return obj.ensemble
+    return obj
+
+
+def check(network, dt=0.001):
+    """
+    Report what a network will use on Loihi, or refuse what cannot run there.
+
+    The network is built as ``nengo_loihi.Simulator(network, dt=dt)`` builds
+    it (nothing is simulated), with the weights kept before and after Loihi's
+    discretization to measure what quantization costs them.
+
+    Parameters
+    ----------
+    network : nengo.Network
+        The whole network, as it will be given to ``nengo_loihi.Simulator``.
+    dt : float, optional
+        The simulator's time step, in seconds.
+
+    Returns
+    -------
+    LoihiReport
+        Cores, neurons, weights and their bits; ``print`` it for a summary.
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        For an on-chip ensemble with a neuron type or noise the chip does not
+        have, or with more than 1,024 neurons (without a ``block_shape``), and
+        for an on-chip connection with a synapse other than `nengo.Lowpass`.
+    nengo.exceptions.BuildError
+        When nengo_loihi cannot build the network, when the weights into a
+        block span more than Loihi's weight exponents can represent, or when
+        a block exceeds a core's axons or synapse memory.
+    """
+    nengo_loihi = _nengo_loihi("Checking a network for Loihi")
+    from nengo_loihi.builder.discretize import discretize_block
+    from nengo_loihi.builder.validate import validate_model
+    from nengo_loihi.splitter import Split
+
+    report = LoihiReport()
+    _check_frontend(network, Split(network), report)
+
+    model = nengo_loihi.builder.Model(dt=float(dt), label=f"check {network}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            model.build(network, discretize=False)
+        except (BuildError, NotImplementedError, ValueError) as error:
+            raise BuildError(f"nengo_loihi cannot build {network}: {error}") from error
+
+    float_weights = {
+        synapse: [np.array(w, copy=True) for w in synapse.weights]
+        for block in model.blocks
+        for synapse in block.synapses
+    }
+    for block in model.blocks:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                discretize_block(block)
+        except BuildError as error:
+            w_max = max(
+                (np.abs(w).max() for s in block.synapses for w in float_weights[s]),
+                default=0,
+            )
+            raise BuildError(
+                f"The weights into {block.label} (largest {w_max:.3g}) are too "
+                "small next to its neurons' thresholds and biases for Loihi's "
+                f"weight exponents ({error}); if it is the decode neurons of a "
+                "connection, give that connection a solver with weights=True or "
+                "drop its near-zero transform entries"
+            ) from error
+    try:
+        validate_model(model)
+    except BuildError as error:
+        raise BuildError(
+            f"{error}; give the ensemble fewer neurons or inputs, or split it "
+            "(e.g. net.config[ens].block_shape)"
+        ) from error
+
+    decode_blocks = set(model.connection_decode_neurons.values())
+    for block in model.blocks:
+        n = block.compartment.n_compartments
+        if block in decode_blocks:
+            report.decode_neurons += n
+        else:
+            report.neurons += n
+        usage = block.utilization()
+        report.blocks.append(
+            dict(
+                label=block.label,
+                compartments=n,
+                weights=int(sum(w.size for s in block.synapses for w in s.weights)),
+                bits=int(usage["synapses"][0]),
+                in_axons=int(usage["in-axons"][0]),
+                out_axons=int(usage["out-axons"][0]),
+            )
+        )
+        for synapse in block.synapses:
+            q = _quantization(
+                f"{block.label} <- {synapse.label}",
+                float_weights[synapse],
+                synapse.weights,
+                synapse.synapse_cfg.weight_exp,
+            )
+            if q is not None:
+                report.weights.append(q)
+    return report
