@@ -1,0 +1,134 @@
+"""
+`nengo_lmu.loihi.LoihiLegendreMemory` on the Loihi emulator against nengo.
+
+Prints, for order 6, theta 0.1 s, dt 1 ms, ``WhiteSignal(10, high=10, rms=0.3)``
+and max rates U(200, 400) Hz, for LIF and SpikingRectifiedLinear neurons:
+
+1. the delay NRMSE on ``nengo_loihi.Simulator(target="sim")`` next to the same
+   network built for nengo (``target="nengo"``) and the plain `.LegendreMemory`
+   in ``nengo.Simulator``, same neurons and seeds (mean of seeds);
+2. whether the emulator stays bounded over a long run: the NRMSE over the last
+   5 s and the largest ``|state|``;
+3. wall time per simulated second, emulator against nengo;
+4. what `nengo_lmu.loihi.check` reports for the network.
+
+Usage: ``python benchmarks/loihi.py [--quick]`` (``--quick``: 1 seed, 600
+neurons, a 10 s long run).
+"""
+
+import argparse
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import nengo
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import delay_nrmse  # noqa: E402
+
+DT = 0.001
+NEURON_TYPES = [nengo.LIF(), nengo.SpikingRectifiedLinear()]
+
+
+def loihi_run(neuron_type, n_neurons, seed, target, run_time=5.5, warmup=0.5):
+    """NRMSE over the run after ``warmup``, over its last 5 s, max |state|, time."""
+    import nengo_loihi
+
+    from nengo_lmu.loihi import LoihiLegendreMemory
+
+    process = nengo.processes.WhiteSignal(10, high=10, rms=0.3)
+    with nengo.Network(seed=seed) as net:
+        net.config[nengo.Ensemble].max_rates = nengo.dists.Uniform(200, 400)
+        stim = nengo.Node(process)
+        mem = LoihiLegendreMemory(
+            order=6,
+            theta=0.1,
+            n_neurons=n_neurons,
+            process=process,
+            neuron_type=neuron_type,
+            target=target,
+        )
+        nengo.Connection(stim, mem.input, synapse=None)
+        p_out = nengo.Probe(mem.output, synapse=nengo.Lowpass(0.01))
+        p_in = nengo.Probe(stim, synapse=nengo.Lowpass(0.01))
+        p_state = nengo.Probe(mem.state, synapse=None)
+    if target == "loihi":
+        make = lambda: nengo_loihi.Simulator(net, dt=DT, target="sim")  # noqa: E731
+    else:
+        make = lambda: nengo.Simulator(net, dt=DT, progress_bar=False)  # noqa: E731
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with make() as sim:
+            start = time.perf_counter()
+            sim.run(run_time)
+            wall = time.perf_counter() - start
+
+    def nrmse(begin):
+        k = np.arange(int(round(begin / DT)), len(sim.trange()))
+        error = sim.data[p_out][k] - sim.data[p_in][k - 100]
+        return np.sqrt(np.mean(error**2)) / np.sqrt(np.mean(sim.data[p_in][k] ** 2))
+
+    return dict(
+        nrmse=nrmse(warmup),
+        last=nrmse(max(warmup, run_time - 5)),
+        max_state=float(np.max(np.abs(sim.data[p_state]))),
+        wall_per_s=wall / run_time,
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1 seed, 600 neurons")
+    args = parser.parse_args(argv)
+    seeds = [0] if args.quick else [0, 1, 2]
+    n_neurons = 600 if args.quick else 1200
+    long_run = 10.0 if args.quick else 30.0
+
+    print(f"1. delay NRMSE, {n_neurons} neurons, 5 s, mean of {len(seeds)} seeds")
+    print(
+        f"{'neurons':>24}{'emulator':>10}{'nengo (same net)':>18}"
+        f"{'LegendreMemory':>16}{'ratio':>7}"
+    )
+    walls = {}
+    for nt in NEURON_TYPES:
+        name = type(nt).__name__
+        emu = [loihi_run(nt, n_neurons, s, "loihi") for s in seeds]
+        ref = [loihi_run(nt, n_neurons, s, "nengo") for s in seeds]
+        plain = np.mean([delay_nrmse(nt, n_neurons, s) for s in seeds])
+        e = np.mean([r["nrmse"] for r in emu])
+        r = np.mean([r["nrmse"] for r in ref])
+        walls[name] = (
+            np.mean([x["wall_per_s"] for x in emu]),
+            np.mean([x["wall_per_s"] for x in ref]),
+        )
+        print(f"{name:>24}{e:>10.4f}{r:>18.4f}{plain:>16.4f}{e / plain:>7.2f}x")
+        sys.stdout.flush()
+
+    print(f"\n2. emulator over {long_run:.0f} s (seed 0)")
+    for nt in NEURON_TYPES:
+        res = loihi_run(nt, n_neurons, 0, "loihi", run_time=long_run)
+        print(
+            f"{type(nt).__name__:>24}: NRMSE last 5 s {res['last']:.4f}, whole run "
+            f"{res['nrmse']:.4f}, max |state| {res['max_state']:.2f}"
+        )
+        sys.stdout.flush()
+
+    print("\n3. wall time per simulated second (emulator / nengo, same network)")
+    for name, (emu, ref) in walls.items():
+        print(f"{name:>24}: {emu:.2f} s / {ref:.2f} s = {emu / ref:.1f}x")
+
+    print("\n4. nengo_lmu.loihi.check")
+    from nengo_lmu.loihi import LoihiLegendreMemory, check
+
+    with nengo.Network(seed=0) as net:
+        net.config[nengo.Ensemble].max_rates = nengo.dists.Uniform(200, 400)
+        stim = nengo.Node(nengo.processes.WhiteSignal(10, high=10, rms=0.3))
+        mem = LoihiLegendreMemory(order=6, theta=0.1, n_neurons=n_neurons)
+        nengo.Connection(stim, mem.input, synapse=None)
+    print(check(net))
+
+
+if __name__ == "__main__":
+    main()
