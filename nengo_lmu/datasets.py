@@ -2,15 +2,31 @@
 Sequence classification data sets for LMU benchmarks.
 
 ``psdigits`` needs scikit-learn (``pip install nengo-lmu[examples]``).
+``psmnist`` reads a local ``mnist.npz`` (keras format), or downloads it.
 """
+
+import hashlib
+import os
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import numpy as np
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.params import check_positive
+from nengo_lmu.params import check_integer, check_positive
 
 #: Size of the test split of `psdigits`, and of its validation split.
 PSDIGITS_TEST, PSDIGITS_VALIDATION = 360, 157
+
+#: Where `load_mnist` downloads ``mnist.npz`` from (the file of
+#: ``tf.keras.datasets.mnist``), and its SHA-256.
+MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
+#: The arrays of a keras-format ``mnist.npz``.
+MNIST_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
 
 def permute_pixels(images, seed):
@@ -110,3 +126,218 @@ def hold(x, steps_per_sample):
             attr="steps_per_sample",
         )
     return np.repeat(x, int(steps_per_sample), axis=1)
+
+
+def _mnist_cache():
+    """Keras' cache of ``mnist.npz``, shared with ``tf.keras.datasets.mnist``."""
+    home = os.environ.get("KERAS_HOME", Path("~", ".keras").expanduser())
+    return Path(home, "datasets", "mnist.npz")
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _download_mnist(dest):
+    """Download ``mnist.npz`` to ``dest``; raise a clear error when offline."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=dest.parent, delete=False) as tmp:
+        try:
+            with urllib.request.urlopen(MNIST_URL, timeout=30) as response:
+                shutil.copyfileobj(response, tmp)
+        except (urllib.error.URLError, OSError) as e:
+            tmp.close()
+            os.unlink(tmp.name)
+            raise ConnectionError(
+                f"Could not download MNIST from {MNIST_URL} ({e}); on a machine "
+                f"without internet access, copy a keras-format mnist.npz to it and "
+                f"pass its path (load_mnist(path=...), psmnist(path=...))"
+            ) from e
+    if _sha256(tmp.name) != MNIST_SHA256:
+        os.unlink(tmp.name)
+        raise ConnectionError(
+            f"The file downloaded from {MNIST_URL} is not keras' mnist.npz (wrong "
+            f"SHA-256); try again, or pass the path of a local copy"
+        )
+    os.replace(tmp.name, dest)
+
+
+def load_mnist(path=None):
+    """
+    MNIST from a keras-format ``mnist.npz``: a local file, or downloaded.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        A local ``mnist.npz`` with the arrays ``x_train`` (n, 28, 28),
+        ``y_train`` (n,), ``x_test`` and ``y_test``, as
+        ``tf.keras.datasets.mnist`` stores it. If None, keras' cached copy
+        (``~/.keras/datasets/mnist.npz``, or under ``$KERAS_HOME``) is used,
+        and downloaded there from `MNIST_URL` if it is missing.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        The images (uint8, 0-255) and their classes, as
+        ``tf.keras.datasets.mnist.load_data()`` returns them.
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        If ``path`` does not exist or is not a keras-format ``mnist.npz``.
+    ConnectionError
+        If ``path`` is None, there is no cached copy and the download fails
+        (e.g. offline): pass the path of a local ``mnist.npz`` instead.
+    """
+    if path is None:
+        path = _mnist_cache()
+        if not path.exists():
+            _download_mnist(path)
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError(
+            f"No such file (path={str(path)!r}); give the path of a keras-format "
+            f"mnist.npz (from {MNIST_URL}), or None to download it",
+            attr="path",
+        )
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            arrays = {key: f[key] for key in MNIST_KEYS if key in f}
+    except (OSError, ValueError) as e:
+        raise ValidationError(
+            f"Not an .npz file (path={str(path)!r}: {e}); give the path of a "
+            f"keras-format mnist.npz",
+            attr="path",
+        ) from e
+    missing = [key for key in MNIST_KEYS if key not in arrays]
+    if missing:
+        raise ValidationError(
+            f"{str(path)!r} has no arrays {missing}; give a keras-format mnist.npz "
+            f"(arrays {', '.join(MNIST_KEYS)})",
+            attr="path",
+        )
+    for split in ("train", "test"):
+        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        if x.ndim != 3 or y.shape != x.shape[:1]:
+            raise ValidationError(
+                f"{str(path)!r} has x_{split} of shape {x.shape} and y_{split} of "
+                f"shape {y.shape}; a keras-format mnist.npz has images (n, 28, 28) "
+                f"and classes (n,)",
+                attr="path",
+            )
+    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+
+
+def write_fake_mnist(path, n_train=600, n_test=100, size=28, seed=0):
+    """
+    Write a small keras-format ``mnist.npz`` of fake, learnable digits.
+
+    Each class is a random pattern of bright pixels; an image is its class's
+    pattern with some pixels dropped and some noise added. For tests and quick
+    runs without the real data; its accuracies mean nothing about MNIST.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file to write.
+    n_train, n_test : int, optional
+        Numbers of training and test images.
+    size : int, optional
+        Images are ``size`` x ``size`` pixels (28 in MNIST).
+    seed : int, optional
+        Seed of the patterns and images.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    n_train = check_integer(n_train, "n_train", 1, "give a number of images")
+    n_test = check_integer(n_test, "n_test", 1, "give a number of images")
+    size = check_integer(size, "size", 1, "give the side of the images in pixels")
+    rng = np.random.RandomState(seed)
+    patterns = rng.uniform(size=(10, size, size)) < 0.2
+
+    def images(n):
+        y = rng.randint(10, size=n).astype(np.uint8)
+        keep = rng.uniform(size=(n, size, size)) < 0.8
+        noise = rng.uniform(0, 0.3, size=(n, size, size))
+        x = np.clip(patterns[y] * keep + noise, 0, 1)
+        return np.round(255 * x).astype(np.uint8), y
+
+    (x_train, y_train), (x_test, y_test) = images(n_train), images(n_test)
+    path = Path(path)
+    np.savez_compressed(
+        path, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test
+    )
+    return path
+
+
+def psmnist(path=None, permutation_seed=0, n_validation=10000):
+    """
+    Permuted sequential MNIST: 28x28 digits as 784-step pixel sequences.
+
+    The images are scaled to [0, 1] and flattened in the order of a fixed
+    random permutation (`permute_pixels`). As in keras-lmu's psMNIST example,
+    the last ``n_validation`` training images are held out for validation
+    (50,000 training, 10,000 validation and 10,000 test images in MNIST).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        A local keras-format ``mnist.npz``; None downloads it where the machine
+        is online (see `load_mnist`).
+    permutation_seed : int, optional
+        Seed of the pixel order.
+    n_validation : int, optional
+        Number of training images held out for validation.
+
+    Returns
+    -------
+    dict
+        ``"train"``, ``"validation"`` and ``"test"``, each a pair ``(x, y)``
+        with ``x`` of shape (n, pixels, 1) (float32) and ``y`` of shape (n,)
+        (integer classes 0-9).
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        For a bad seed, a bad ``n_validation`` or a bad file (`load_mnist`).
+    ConnectionError
+        If MNIST has to be downloaded and cannot be (see `load_mnist`).
+    """
+    if (
+        isinstance(permutation_seed, bool)
+        or not isinstance(permutation_seed, (int, np.integer))
+        or permutation_seed < 0
+    ):
+        raise ValidationError(
+            f"Must be a non-negative integer ({permutation_seed=}); give a seed",
+            attr="permutation_seed",
+        )
+    n_validation = check_integer(
+        n_validation, "n_validation", 1, "give a number of training images"
+    )
+    (x_train, y_train), (x_test, y_test) = load_mnist(path)
+    if n_validation >= len(x_train):
+        raise ValidationError(
+            f"Must be less than the {len(x_train)} training images "
+            f"({n_validation=}); hold out fewer for validation",
+            attr="n_validation",
+        )
+
+    def sequences(images):
+        return permute_pixels(images.astype(np.float32) / 255, permutation_seed)
+
+    x_train, x_test = sequences(x_train), sequences(x_test)
+    y_train, y_test = y_train.astype(np.int64), y_test.astype(np.int64)
+    n = len(x_train) - n_validation
+    return {
+        "train": (x_train[:n], y_train[:n]),
+        "validation": (x_train[n:], y_train[n:]),
+        "test": (x_test, y_test),
+    }

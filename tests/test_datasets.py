@@ -1,8 +1,19 @@
+import urllib.error
+import urllib.request
+
 import numpy as np
 import pytest
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.datasets import hold, permute_pixels, psdigits
+from nengo_lmu import datasets
+from nengo_lmu.datasets import (
+    hold,
+    load_mnist,
+    permute_pixels,
+    psdigits,
+    psmnist,
+    write_fake_mnist,
+)
 
 
 def test_psdigits_protocol():
@@ -45,3 +56,101 @@ def test_bad_seeds(kwargs):
 def test_bad_hold():
     with pytest.raises(ValidationError, match="steps_per_sample"):
         hold(np.zeros((1, 2, 1)), 1.5)
+
+
+@pytest.fixture
+def mnist_file(tmp_path):
+    return write_fake_mnist(tmp_path / "mnist.npz", n_train=50, n_test=20)
+
+
+def test_load_mnist_local(mnist_file):
+    (x_train, y_train), (x_test, y_test) = load_mnist(mnist_file)
+    assert x_train.shape == (50, 28, 28) and x_train.dtype == np.uint8
+    assert x_test.shape == (20, 28, 28) and y_test.shape == (20,)
+    assert set(np.unique(y_train)) <= set(range(10))
+    (again, _), _ = load_mnist(str(mnist_file))
+    assert np.array_equal(again, x_train)
+
+
+def test_psmnist_protocol(mnist_file):
+    data = psmnist(mnist_file, n_validation=10)
+    sizes = {name: len(y) for name, (x, y) in data.items()}
+    assert sizes == {"train": 40, "validation": 10, "test": 20}
+    (x_train, y_train), (x_test, _) = load_mnist(mnist_file)
+    for x, y in data.values():
+        assert x.shape == (len(y), 784, 1) and x.dtype == np.float32
+        assert 0 <= x.min() and x.max() <= 1
+    # the validation images are the last training images, as in keras-lmu
+    assert np.array_equal(data["validation"][1], y_train[40:])
+    assert np.array_equal(data["train"][1], y_train[:40])
+    expected = permute_pixels(x_test / np.float32(255), seed=0)
+    assert np.allclose(data["test"][0], expected)
+    other = psmnist(mnist_file, permutation_seed=1, n_validation=10)
+    assert not np.array_equal(other["test"][0], data["test"][0])
+    assert np.allclose(
+        np.sort(other["test"][0], axis=1), np.sort(data["test"][0], axis=1)
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs, attr",
+    [
+        (dict(permutation_seed=-1), "permutation_seed"),
+        (dict(permutation_seed=0.5), "permutation_seed"),
+        (dict(n_validation=0), "n_validation"),
+        (dict(n_validation=50), "n_validation"),
+        (dict(n_validation=2.5), "n_validation"),
+    ],
+)
+def test_psmnist_bad_arguments(mnist_file, kwargs, attr):
+    with pytest.raises(ValidationError, match=attr):
+        psmnist(mnist_file, **kwargs)
+
+
+def test_load_mnist_bad_files(tmp_path):
+    with pytest.raises(ValidationError, match="No such file.*mnist.npz"):
+        load_mnist(tmp_path / "missing.npz")
+    (tmp_path / "text.npz").write_text("not an npz")
+    with pytest.raises(ValidationError, match="Not an .npz"):
+        load_mnist(tmp_path / "text.npz")
+    np.savez(tmp_path / "partial.npz", x_train=np.zeros((2, 28, 28)))
+    with pytest.raises(ValidationError, match="no arrays.*y_train"):
+        load_mnist(tmp_path / "partial.npz")
+    np.savez(
+        tmp_path / "shapes.npz",
+        x_train=np.zeros((2, 28, 28)),
+        y_train=np.zeros(3),
+        x_test=np.zeros((2, 28, 28)),
+        y_test=np.zeros(2),
+    )
+    with pytest.raises(ValidationError, match="x_train of shape"):
+        load_mnist(tmp_path / "shapes.npz")
+
+
+def test_load_mnist_offline(tmp_path, monkeypatch):
+    """Without a path or a cached copy, offline: an error saying to give a path."""
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("no network")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    with pytest.raises(ConnectionError, match="pass its path"):
+        load_mnist()
+    assert not list((tmp_path / "keras" / "datasets").iterdir())  # no partial file
+
+
+def test_load_mnist_download(tmp_path, monkeypatch):
+    """Without a path: the download is checked, cached, and used from the cache."""
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    source = write_fake_mnist(tmp_path / "source.npz", n_train=5, n_test=5)
+    monkeypatch.setattr(datasets, "MNIST_URL", source.as_uri())
+    with pytest.raises(ConnectionError, match="SHA-256"):
+        load_mnist()
+    monkeypatch.setattr(datasets, "MNIST_SHA256", datasets._sha256(source))
+    (x_train, _), _ = load_mnist()
+    cached = tmp_path / "keras" / "datasets" / "mnist.npz"
+    assert cached.is_file() and x_train.shape == (5, 28, 28)
+    source.unlink()
+    (again, _), _ = load_mnist()  # from the cache, no download
+    assert np.array_equal(again, x_train)
