@@ -8,7 +8,7 @@ from nengo.utils.network import with_self
 from nengo_lmu.legendre import LegendreDelay
 from nengo_lmu.mapping import map_to_synapse
 from nengo_lmu.neurons import measure_lead
-from nengo_lmu.params import check_positive
+from nengo_lmu.params import check_integer, check_positive
 from nengo_lmu.realization import StateScaling, state_response
 
 LAYOUTS = ("per_dimension", "per_memory")
@@ -179,14 +179,17 @@ class LegendreMemory(nengo.Network):
         super().__init__(label=label, seed=seed, add_to_container=add_to_container)
         self.system = LegendreDelay(theta=theta, order=order)
         self.dt = check_positive(dt, "dt", "give the simulator's time step in seconds")
-        self.size_in = self._check_count(size_in, "size_in", 1, "the input dimensions")
+        self.size_in = check_integer(
+            size_in, "size_in", 1, "give the input dimensions", self
+        )
         if n_neurons is None:
             n_neurons = 200 * order
-        self.neurons_per_memory = self._check_count(
+        self.neurons_per_memory = check_integer(
             n_neurons,
             "n_neurons",
             MIN_NEURONS_PER_DIMENSION * order,
-            f"at least {MIN_NEURONS_PER_DIMENSION} neurons per state dimension",
+            f"give at least {MIN_NEURONS_PER_DIMENSION} neurons per state dimension",
+            self,
         )
         if layout not in LAYOUTS:
             raise ValidationError(
@@ -302,15 +305,6 @@ class LegendreMemory(nengo.Network):
         return measure_lead(
             ensemble, synapse, self.dt, seed=0 if seed is None else seed
         )
-
-    @staticmethod
-    def _check_count(value, attr, low, what):
-        if not isinstance(value, (int, np.integer)) or value < low:
-            raise ValidationError(
-                f"Must be an integer >= {low} ({attr}={value!r}); give {what}",
-                attr=attr,
-            )
-        return int(value)
 
     @with_self
     def add_output(self, r=None, function=None, n_samples=None, synapse=None, **kw):
