@@ -1,0 +1,253 @@
+# %% [markdown]
+# # psDigits with NengoDL
+#
+# An `nengo_lmu.LMUCell` is a `nengo.Network`, so NengoDL trains it like any other
+# network and `nengo.Simulator` (or a neuromorphic backend) runs it. This example
+# trains the cell on **psDigits**, a small permuted sequential digits task that
+# needs no download, then trains a cell made for spikes and runs it with spiking
+# hidden neurons.
+#
+# psDigits (`nengo_lmu.datasets.psdigits`): scikit-learn's 1,797 8x8 digits,
+# pixels scaled to [0, 1] and presented one per time step in a fixed random
+# order, a 64-step sequence per digit; 1,280 training, 157 validation and 360
+# test digits. The last hidden state is classified by a linear readout.
+#
+# Run it as a script (`python examples/psdigits.py`, `--quick` for a small cell
+# and a few batches, `--plot-dir DIR` to save the figures) or open it as a
+# notebook with jupytext. It needs nengo_dl and scikit-learn.
+
+# %%
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import matplotlib
+import nengo
+import nengo_dl
+import numpy as np
+import tensorflow as tf
+
+from nengo_lmu.classifier import LMUClassifier, accuracy, train_classifier
+from nengo_lmu.datasets import hold, psdigits
+
+in_notebook = "ipykernel" in sys.modules
+if not in_notebook:
+    matplotlib.use("Agg")  # as a script, save figures instead of showing them
+import matplotlib.pyplot as plt  # noqa: E402
+
+parser = argparse.ArgumentParser(description="psDigits with an LMU cell in NengoDL.")
+parser.add_argument("--quick", action="store_true", help="small cell, few batches")
+parser.add_argument("--plot-dir", default=None, help="save the figures here")
+parser.add_argument("--epochs", type=int, default=40, help="maximum epochs")
+parser.add_argument("--seed", type=int, default=0, help="seed of the weights")
+args = parser.parse_args([] if in_notebook else None)
+tf.get_logger().setLevel("ERROR")  # NengoDL's predict retraces; that is expected
+start = time.perf_counter()
+
+
+def save(fig, name):
+    if args.plot_dir:
+        Path(args.plot_dir).mkdir(parents=True, exist_ok=True)
+        path = Path(args.plot_dir, name)
+        fig.savefig(path, dpi=80)
+        print(f"saved {path}")
+
+
+# %% [markdown]
+# ## The data and the cell
+#
+# The cell has keras-lmu's psDigits configuration: 64 hidden units, a memory of
+# order 64 over `theta` = 64 steps (the whole sequence), the input also going
+# straight to the hidden units (`input_to_hidden=True`), and tanh hidden units
+# with recurrent weights (keras' `SimpleRNNCell`). `theta` is in seconds: 64
+# steps of `dt = 1 ms`. Adam with a learning rate of 1e-3, minibatches of 32;
+# `train_classifier` keeps the epoch with the best validation accuracy and
+# stops after 10 epochs without improvement.
+#
+# `--quick` trains a 16-unit, order-16 cell for two epochs on 512 digits and
+# tests on 40: it shows the workflow, not the accuracy.
+
+# %%
+data = psdigits()
+units, order, epochs, patience = 64, 64, args.epochs, 10
+test_batch = 40  # minibatch of the evaluations; 360 test digits = 9 of them
+if args.quick:
+    units, order, epochs = 16, 16, 2
+    data["train"] = tuple(a[:512] for a in data["train"])
+    data["test"] = tuple(a[:test_batch] for a in data["test"])
+dt = 0.001
+steps = data["train"][0].shape[1]  # 64 pixels
+cell_kwargs = dict(units=units, order=order, dt=dt, input_to_hidden=True)
+for name, (x, y) in data.items():
+    print(f"{name}: {x.shape[0]} sequences of {x.shape[1]} steps")
+
+
+def simulator(weights=None, steps_per_pixel=1, minibatch_size=32, **kwargs):
+    """A NengoDL simulator of a classifier that sees each pixel for some steps."""
+    with nengo.Network(seed=args.seed) as net:
+        nengo_dl.configure_settings(stateful=False)
+        clf = LMUClassifier(
+            10,
+            weights=weights,
+            theta=steps * steps_per_pixel * dt,  # the window is always the sequence
+            **cell_kwargs,
+            **kwargs,
+        )
+        neurons = nengo.Probe(clf.cell.hidden.neurons)
+    sim = nengo_dl.Simulator(
+        net, minibatch_size=minibatch_size, dt=dt, progress_bar=False
+    )
+    return sim, clf, neurons
+
+
+def train(**kwargs):
+    """Train a classifier; return its history, test accuracy and weights."""
+    tf.keras.utils.set_random_seed(args.seed)  # the order of the minibatches
+    sim, clf, _ = simulator(**kwargs)
+    with sim:
+        sim.compile(
+            optimizer=tf.optimizers.Adam(1e-3),
+            loss={clf.probe: tf.losses.SparseCategoricalCrossentropy(from_logits=True)},
+        )
+        t = time.perf_counter()
+        history = train_classifier(
+            sim, clf, data["train"], data["validation"], epochs, patience
+        )
+        t = time.perf_counter() - t
+        test = accuracy(sim, clf, *data["test"])
+        weights = clf.get_weights(sim)
+    print(
+        f"{len(history['loss'])} epochs in {t:.0f} s, best epoch "
+        f"{history['best_epoch'] + 1}: validation accuracy "
+        f"{max(history['val_accuracy']):.3f}, test accuracy {test:.3f}"
+    )
+    return history, test, weights
+
+
+# %% [markdown]
+# ## 1. Training the cell
+#
+# `LMUClassifier` is the cell plus a linear readout whose probe keeps only the
+# last time step, so the loss is the cross-entropy of the last step's scores.
+
+# %%
+print("\nThe LMU cell (tanh, SimpleRNN hidden layer):")
+history, test_exact, _ = train()
+
+# %% [markdown]
+# ## 2. A cell for spikes
+#
+# Swapping the trained tanh units for spiking neurons does not work: a
+# recurrent hidden layer accumulates the spike noise, and tanh has no spiking
+# counterpart. A cell made for spikes:
+#
+# - **rectified-linear** hidden units (`nengo.RectifiedLinear`), whose spiking
+#   counterpart `nengo.SpikingRectifiedLinear` fires at exactly their rate;
+# - **no hidden-to-hidden weights** (`hidden_to_hidden=False`): the hidden
+#   state is a function of the memory and the input, so it does not depend on
+#   how many simulator steps a pixel lasts;
+# - trained with the **synapse** it will run with: a lowpass of 2 pixels on the
+#   hidden output.
+#
+# It is trained on rates at one step per pixel. To run it in spikes, each pixel
+# is held for several simulator steps (`hold`), `theta` and the synapse are
+# stretched by the same factor (the same filters in pixel time), and
+# `scale_firing_rates` makes the neurons fire `rate` Hz per unit of activity
+# (the neurons' amplitude is divided by the same factor, so the function is
+# unchanged). More steps per pixel give more spikes per pixel, hence less
+# noise.
+
+# %%
+tau_pixels = 2  # the hidden synapse, in pixels
+rate = 200  # Hz per unit of activity
+steps_per_pixel = [2, 5] if args.quick else [1, 2, 5, 10]
+spiking_cell = dict(hidden_to_hidden=False)
+relu = nengo.RectifiedLinear()
+
+print("\nThe cell for spikes (ReLU, no hidden-to-hidden weights), trained on rates:")
+history_relu, test_relu, trained = train(
+    hidden_neuron_type=relu, synapse=nengo.Lowpass(tau_pixels * dt), **spiking_cell
+)
+
+
+def evaluate(n, spiking):
+    """Test accuracy at ``n`` steps per pixel, and per-neuron rates (Hz)."""
+    kwargs = dict(spiking_cell, synapse=nengo.Lowpass(tau_pixels * n * dt))
+    if spiking:
+        kwargs.update(
+            hidden_neuron_type=nengo.SpikingRectifiedLinear(),
+            scale_firing_rates=rate,
+        )
+    else:
+        kwargs.update(hidden_neuron_type=relu)
+    sim, clf, neurons = simulator(trained, n, minibatch_size=test_batch, **kwargs)
+    x_test, y_test = data["test"]
+    x_test = hold(x_test, n)
+    with sim:
+        acc = accuracy(sim, clf, x_test, y_test)
+        out = sim.predict({clf.input: x_test[:test_batch]}, stateful=False, verbose=0)
+    # spiking neurons output amplitude / dt per spike; rate neurons their rate
+    # times amplitude (= 1 / rate for the spiking ones, so a unit of activity is
+    # `rate` Hz for both)
+    hz = np.mean(out[neurons], axis=(0, 1)) / clf.cell.hidden_neuron_type.amplitude
+    return acc, hz * (1 if spiking else rate)
+
+
+# %% [markdown]
+# ## 3. Rates against spikes
+#
+# At each number of steps per pixel, the same trained weights with rate neurons
+# (the reference) and with spiking neurons. The firing rates are per neuron,
+# averaged over the time steps of 40 test digits.
+
+# %%
+results = []
+print(f"\n{rate} Hz per unit of activity, hidden synapse {tau_pixels} pixels")
+print(f"{'steps/pixel':>11} {'rate acc.':>10} {'spiking acc.':>13} {'mean Hz':>8}")
+for n in steps_per_pixel:
+    rate_acc, _ = evaluate(n, spiking=False)
+    spike_acc, hz = evaluate(n, spiking=True)
+    results.append((n, rate_acc, spike_acc, hz))
+    print(f"{n:>11} {rate_acc:>10.3f} {spike_acc:>13.3f} {np.mean(hz):>8.1f}")
+print(f"\ntotal time {time.perf_counter() - start:.0f} s")
+
+# %% [markdown]
+# ## Plots
+#
+# Validation accuracy during training, then the spiking cell's accuracy
+# against steps per pixel and its neurons' firing rates.
+
+# %%
+fig, ax = plt.subplots(figsize=(6, 3.5))
+for h, label in [(history, "tanh, SimpleRNN"), (history_relu, "ReLU, for spikes")]:
+    epoch = np.arange(1, len(h["val_accuracy"]) + 1)
+    ax.plot(epoch, h["val_accuracy"], "o-", ms=3, label=label)
+ax.set_xlabel("epoch")
+ax.set_ylabel("validation accuracy")
+ax.set_title(f"psDigits: LMU cell, {units} units, order {order}")
+ax.legend()
+fig.tight_layout()
+save(fig, "psdigits_training.png")
+
+ns, rate_accs, spike_accs, rates = zip(*results)
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+ax = axes[0]
+ax.plot(ns, rate_accs, "o-", label="rate neurons")
+ax.plot(ns, spike_accs, "o-", label="spiking neurons")
+ax.set_xscale("log")
+ax.set_xticks(ns, [str(n) for n in ns])
+ax.set_xlabel("simulator steps per pixel")
+ax.set_ylabel("test accuracy")
+ax.set_title(f"{rate} Hz per unit of activity")
+ax.legend()
+ax = axes[1]
+ax.hist(rates[-1], bins=20)
+ax.set_xlabel("firing rate (Hz)")
+ax.set_ylabel("hidden neurons")
+ax.set_title(
+    f"{ns[-1]} steps per pixel: mean {np.mean(rates[-1]):.0f} Hz, "
+    f"{np.mean(rates[-1] == 0):.0%} silent"
+)
+fig.tight_layout()
+save(fig, "psdigits_spiking.png")
