@@ -35,7 +35,12 @@ import numpy as np
 import tensorflow as tf
 
 from nengo_lmu import weights_from_keras
-from nengo_lmu.classifier import LMUClassifier, accuracy, train_classifier
+from nengo_lmu.classifier import (
+    LMUClassifier,
+    accuracy,
+    firing_rates,
+    train_classifier,
+)
 from nengo_lmu.datasets import hold, psdigits
 
 UNITS, ORDER, STEPS, CLASSES, BATCH = 64, 64, 64, 10, 32
@@ -103,9 +108,12 @@ def classifier_simulator(weights, minibatch_size=BATCH, xla=False, **cell_kwargs
     with nengo.Network(seed=0) as net:
         nengo_dl.configure_settings(stateful=False, use_loop=not xla)
         classifier = LMUClassifier(
-            CLASSES, weights=weights, input_to_hidden=True, **kwargs
+            CLASSES,
+            probe_neurons=True,
+            weights=weights,
+            input_to_hidden=True,
+            **kwargs,
         )
-        spikes = nengo.Probe(classifier.cell.hidden.neurons)
     sim = nengo_dl.Simulator(
         net,
         minibatch_size=minibatch_size,
@@ -113,12 +121,12 @@ def classifier_simulator(weights, minibatch_size=BATCH, xla=False, **cell_kwargs
         unroll_simulation=STEPS if xla else 1,
         progress_bar=False,
     )
-    return sim, classifier, spikes
+    return sim, classifier
 
 
 def train_nengo(weights, data, epochs, patience, xla=False, **cell_kwargs):
     """Train a classifier; return test accuracy, epoch times and weights."""
-    sim, classifier, _ = classifier_simulator(weights, xla=xla, **cell_kwargs)
+    sim, classifier = classifier_simulator(weights, xla=xla, **cell_kwargs)
     with sim:
         sim.compile(
             optimizer=optimizer(), loss={classifier.probe: loss()}, jit_compile=xla
@@ -136,17 +144,15 @@ def evaluate(weights, data, steps, **cell_kwargs):
     Test accuracy with ``steps`` simulator steps per pixel, and the hidden
     neurons' mean firing rate (Hz, over neurons, time and 40 test samples).
     """
-    sim, classifier, spikes = classifier_simulator(
+    sim, classifier = classifier_simulator(
         weights, minibatch_size=40, theta=STEPS * steps * DT, **cell_kwargs
     )
     x_test, y_test = data["test"]
     x_test = hold(x_test, steps)
     with sim:
         acc = accuracy(sim, classifier, x_test, y_test)
-        out = sim.predict({classifier.input: x_test[:40]}, stateful=False, verbose=0)
-    # rate neurons output rates, spiking ones 1 / dt per spike, times amplitude
-    amplitude = getattr(classifier.cell.hidden.neuron_type, "amplitude", 1)
-    return acc, np.mean(out[spikes]) / amplitude
+        hz = np.mean(firing_rates(sim, classifier, x_test))
+    return acc, hz
 
 
 def part_exact(args, data):

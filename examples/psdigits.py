@@ -28,7 +28,12 @@ import nengo_dl
 import numpy as np
 import tensorflow as tf
 
-from nengo_lmu.classifier import LMUClassifier, accuracy, train_classifier
+from nengo_lmu.classifier import (
+    LMUClassifier,
+    accuracy,
+    firing_rates,
+    train_classifier,
+)
 from nengo_lmu.datasets import hold, psdigits
 
 in_notebook = "ipykernel" in sys.modules
@@ -89,22 +94,22 @@ def simulator(weights=None, steps_per_pixel=1, minibatch_size=32, **kwargs):
         nengo_dl.configure_settings(stateful=False)
         clf = LMUClassifier(
             10,
+            probe_neurons=True,
             weights=weights,
             theta=steps * steps_per_pixel * dt,  # the window is always the sequence
             **cell_kwargs,
             **kwargs,
         )
-        neurons = nengo.Probe(clf.cell.hidden.neurons)
     sim = nengo_dl.Simulator(
         net, minibatch_size=minibatch_size, dt=dt, progress_bar=False
     )
-    return sim, clf, neurons
+    return sim, clf
 
 
 def train(dataset, max_epochs, weights=None, steps_per_pixel=1, **kwargs):
     """Train a classifier; return its history, test accuracy and weights."""
     tf.keras.utils.set_random_seed(args.seed)  # the order of the minibatches
-    sim, clf, _ = simulator(weights, steps_per_pixel, **kwargs)
+    sim, clf = simulator(weights, steps_per_pixel, **kwargs)
     with sim:
         sim.compile(
             optimizer=tf.optimizers.Adam(1e-3),
@@ -187,15 +192,13 @@ def evaluate(weights, n, spiking):
         )
     else:
         kwargs.update(hidden_neuron_type=relu)
-    sim, clf, neurons = simulator(weights, n, minibatch_size=test_batch, **kwargs)
+    sim, clf = simulator(weights, n, minibatch_size=test_batch, **kwargs)
     x_test, y_test = data["test"]
     x_test = hold(x_test, n)
     with sim:
         acc = accuracy(sim, clf, x_test, y_test)
-        out = sim.predict({clf.input: x_test[:test_batch]}, stateful=False, verbose=0)
-    # spiking neurons output amplitude / dt per spike (amplitude = 1 / rate);
-    # rate neurons their activity (amplitude 1), `rate` Hz per unit
-    hz = np.mean(out[neurons], axis=(0, 1)) / clf.cell.hidden_neuron_type.amplitude
+        # rate neurons (scale 1): `rate` Hz per unit of activity once spiking
+        hz = firing_rates(sim, clf, x_test)
     return acc, hz * (1 if spiking else rate)
 
 

@@ -32,6 +32,36 @@ def _nengo_dl():
     return importlib.import_module("nengo_dl")
 
 
+def weight_rng(network):
+    """
+    Random numbers for the initial weights of ``network``, reproducibly seeded.
+
+    The network's own seed if it has one; otherwise, the nearest enclosing
+    network's seed combined with where ``network`` sits in it (so that a seeded
+    model gives the same weights every time); otherwise unseeded.
+
+    Parameters
+    ----------
+    network : nengo.Network
+        The network, just constructed (inside its parents' contexts).
+
+    Returns
+    -------
+    np.random.RandomState
+    """
+    if network.seed is not None:
+        return np.random.RandomState(network.seed)
+    path = []
+    child = network
+    for parent in reversed(nengo.Network.context):
+        if child in parent.networks:
+            path.append(parent.networks.index(child))
+        if parent.seed is not None:
+            return np.random.RandomState([parent.seed] + path[::-1])
+        child = parent
+    return np.random.RandomState()
+
+
 def glorot_uniform(fan_in, fan_out):
     """
     The Glorot (Xavier) uniform distribution for a weight matrix.
@@ -179,7 +209,9 @@ class LMUCell(nengo.Network):
     label : str, optional
         Name of the network.
     seed : int, optional
-        Seed of the initial weights and of the network's random numbers.
+        Seed of the initial weights and of the network's random numbers. By
+        default the weights derive from the enclosing network's seed (see
+        `.weight_rng`).
     add_to_container : bool, optional
         Whether to add the network to the enclosing network.
 
@@ -349,7 +381,7 @@ class LMUCell(nengo.Network):
 
     def _initial_weights(self, given, kernel, recurrent, hidden_kernel, hidden_rec):
         """Sample the initial weights; ``given`` values take precedence."""
-        rng = np.random.RandomState(self.seed)
+        rng = weight_rng(self)
         enc_in = self.input_d + (self.units if self.options["hidden_to_memory"] else 0)
         kernel = glorot_uniform(enc_in, self.memory_d) if kernel is None else kernel
         hidden_in = self.memory_d * self.order

@@ -14,7 +14,7 @@ import nengo
 import numpy as np
 from nengo.exceptions import SimulationError, ValidationError
 
-from nengo_lmu.cell import LMUCell, _nengo_dl, glorot_uniform
+from nengo_lmu.cell import LMUCell, _nengo_dl, glorot_uniform, weight_rng
 from nengo_lmu.params import check_integer
 
 #: Weights of the readout, in addition to the cell's.
@@ -29,6 +29,8 @@ class LMUClassifier(nengo.Network):
     ----------
     n_classes : int
         Number of classes (outputs of the readout).
+    probe_neurons : bool, optional
+        Also probe the hidden neurons (for `.firing_rates`).
     weights : dict, optional
         Initial weights: the cell's (see `.LMUCell.weights`) and the readout's
         ``readout`` (n_classes, units) and ``readout_bias`` (n_classes,), e.g.
@@ -36,7 +38,8 @@ class LMUClassifier(nengo.Network):
     label : str, optional
         Name of the network.
     seed : int, optional
-        Seed of the initial weights.
+        Seed of the initial weights (by default derived from the enclosing
+        network's seed, see `.weight_rng`).
     add_to_container : bool, optional
         Whether to add the network to the enclosing network.
     **cell_kwargs
@@ -53,11 +56,14 @@ class LMUClassifier(nengo.Network):
     probe : nengo.Probe
         Probe of ``output``; in NengoDL it keeps only the last time step, so a
         loss on it is a loss on the last step.
+    neuron_probe : nengo.Probe or None
+        Probe of the hidden neurons, if ``probe_neurons``.
     """
 
     def __init__(
         self,
         n_classes,
+        probe_neurons=False,
         weights=None,
         label=None,
         seed=None,
@@ -76,7 +82,7 @@ class LMUClassifier(nengo.Network):
             )
             shape = (self.n_classes, self.cell.units)
             if "readout" not in readout:
-                rng = np.random.RandomState(seed)
+                rng = weight_rng(self)
                 readout["readout"] = glorot_uniform(*shape[::-1]).sample(
                     *shape, rng=rng
                 )
@@ -110,6 +116,11 @@ class LMUClassifier(nengo.Network):
                 synapse=None,
             )
             self.probe = nengo.Probe(self.output, label="scores")
+            self.neuron_probe = (
+                nengo.Probe(self.cell.hidden.neurons, label="hidden neurons")
+                if probe_neurons
+                else None
+            )
             dl = _nengo_dl()
             if dl is not None:
                 dl.configure_settings(keep_history=True)
@@ -173,6 +184,42 @@ def classify(sim, classifier, x):
         for batch in np.split(padded, len(padded) // sim.minibatch_size)
     ]
     return np.concatenate(scores)[:n]
+
+
+def firing_rates(sim, classifier, x):
+    """
+    Mean firing rate of each hidden neuron over sequences, in Hz.
+
+    For rate neurons, the rate their output stands for (output divided by the
+    neuron type's amplitude), so that a rate network shows the rates its
+    spiking version will have.
+
+    Parameters
+    ----------
+    sim : nengo_dl.Simulator
+        Simulator of a network containing ``classifier``, built with
+        ``probe_neurons=True``.
+    classifier : LMUClassifier
+        The classifier.
+    x : (n, steps, input_d) np.ndarray
+        Sequences; the first minibatch of them is run.
+
+    Returns
+    -------
+    (units,) np.ndarray
+        Rates averaged over time and sequences.
+    """
+    if classifier.neuron_probe is None:
+        raise ValidationError(
+            "The classifier does not probe its neurons; build it with "
+            "probe_neurons=True",
+            attr="probe_neurons",
+            obj=classifier,
+        )
+    padded, _ = _batched(sim, x[: sim.minibatch_size])
+    out = sim.predict({classifier.input: padded}, stateful=False, verbose=0)
+    amplitude = getattr(classifier.cell.hidden_neuron_type, "amplitude", 1.0)
+    return np.mean(out[classifier.neuron_probe], axis=(0, 1)) / amplitude
 
 
 def accuracy(sim, classifier, x, y):

@@ -3,7 +3,13 @@ import numpy as np
 import pytest
 from nengo.exceptions import SimulationError, ValidationError
 
-from nengo_lmu.classifier import LMUClassifier, accuracy, classify, train_classifier
+from nengo_lmu.classifier import (
+    LMUClassifier,
+    accuracy,
+    classify,
+    firing_rates,
+    train_classifier,
+)
 
 nengo_dl = pytest.importorskip("nengo_dl")
 tf = pytest.importorskip("tensorflow")
@@ -74,3 +80,32 @@ def test_bad_readout_weights():
             LMUClassifier(3, weights=dict(readout=np.zeros((2, 8))), **CELL)
         with pytest.raises(ValidationError, match="n_classes"):
             LMUClassifier(0, **CELL)
+
+
+def test_firing_rates_of_rates_and_spikes(rng):
+    """A rate network reports the rates its spiking version fires at."""
+    x, _ = task(rng, 8, steps=201)
+    rates = {}
+    for neuron_type in (nengo.RectifiedLinear(), nengo.SpikingRectifiedLinear()):
+        with nengo.Network(seed=0) as net:
+            classifier = LMUClassifier(
+                3,
+                probe_neurons=True,
+                weights=dict(hidden_bias=np.full(8, 0.5)),
+                hidden_neuron_type=neuron_type,
+                hidden_to_hidden=False,
+                scale_firing_rates=100,
+                **dict(CELL, theta=0.2),
+            )
+        with nengo_dl.Simulator(net, minibatch_size=8) as sim:
+            rates[type(neuron_type)] = firing_rates(sim, classifier, x)
+    rate, spiking = rates.values()
+    assert np.mean(rate) > 20  # 100 Hz per unit of activity
+    assert np.allclose(spiking, rate, rtol=0.05, atol=5)
+
+
+def test_firing_rates_need_the_probe(rng):
+    sim, classifier = simulator()
+    with sim:
+        with pytest.raises(ValidationError, match="probe_neurons=True"):
+            firing_rates(sim, classifier, task(rng, 16)[0])
