@@ -12,6 +12,7 @@ files, keras-lmu and the exact and spiking versions of the same cell.
 import importlib
 import importlib.util
 import inspect
+import numbers
 
 import nengo
 import numpy as np
@@ -183,8 +184,9 @@ class LMUCell(nengo.Network):
         in `nengo_dl.Converter`: spiking neurons then fire this many times
         faster for the same function, which is exact for rectified-linear
         neurons.
-    synapse : nengo.synapses.Synapse, optional
-        Synapse on every connection out of the hidden neurons (to ``output``,
+    synapse : nengo.synapses.Synapse or float, optional
+        Synapse (a number is a ``nengo.Lowpass`` time constant) on every
+        connection out of the hidden neurons (to ``output``,
         back to themselves, to the memory). None is the exact cell: ``output``
         unfiltered and the recurrent connections delayed by one step. Spiking
         hidden neurons need a synapse to smooth their spikes.
@@ -328,7 +330,24 @@ class LMUCell(nengo.Network):
             obj=self,
         )
         self.hidden_neuron_type = self._scaled_neuron_type(hidden_neuron_type)
+        if isinstance(synapse, numbers.Real) and not isinstance(synapse, bool):
+            synapse = nengo.Lowpass(synapse)  # nengo's convention for numbers
+        if synapse is not None and not isinstance(synapse, nengo.synapses.Synapse):
+            raise ValidationError(
+                f"Must be a nengo synapse or None ({synapse=!r}); give e.g. "
+                f"nengo.Lowpass(0.01) for spiking hidden neurons",
+                attr="synapse",
+                obj=self,
+            )
         self.synapse = synapse
+        if memory_neurons is not None and not isinstance(memory_neurons, dict):
+            raise ValidationError(
+                f"Must be None or a dict ({memory_neurons=!r}); give None for the "
+                f"exact memory or LegendreMemory's keyword arguments, e.g. "
+                f"dict(n_neurons=1200, neuron_type=nengo.LIF())",
+                attr="memory_neurons",
+                obj=self,
+            )
         self.Ad, self.Bd = self.system.discretize(self.dt, method=discretizer)
         self.discretizer = discretizer
 

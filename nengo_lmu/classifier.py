@@ -265,9 +265,14 @@ def train_classifier(sim, classifier, train, validation, epochs, patience=None):
 
     Raises
     ------
+    nengo.exceptions.ValidationError
+        If ``epochs`` or ``patience`` is not a positive integer.
     nengo.exceptions.SimulationError
         If the training loss becomes NaN or infinite.
     """
+    check_integer(epochs, "epochs", 1, "give the maximum number of epochs")
+    if patience is not None:
+        check_integer(patience, "patience", 1, "give epochs to wait, or None")
     x, y = train
     n = len(x) - len(x) % sim.minibatch_size
     history = {"loss": [], "val_accuracy": [], "epoch_time": [], "best_epoch": None}

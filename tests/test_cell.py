@@ -251,6 +251,8 @@ def test_spiking_memory_tracks_exact_memory(Simulator, rng):
         (dict(weights=dict(kernel=[[1]])), "weights", "Unknown weights"),
         (dict(weights=dict(input_encoders=[1, 2])), "weights", r"shape \(2,\)"),
         (dict(memory_neurons=dict(order=3)), "memory_neurons", "'order'"),
+        (dict(memory_neurons=800), "memory_neurons", "None or a dict"),
+        (dict(synapse="fast"), "synapse", "nengo.Lowpass"),
         (dict(memory_neurons=dict(n_neurons=2)), "n_neurons", ">= 40"),
         (dict(discretizer="tustin"), "method", "tustin"),
     ],

@@ -74,6 +74,20 @@ def test_patience_stops_early(rng):
     assert len(history["loss"]) == 3
 
 
+@pytest.mark.parametrize(
+    "kwargs, attr",
+    [(dict(epochs=0), "epochs"), (dict(epochs=2, patience=0.5), "patience")],
+)
+def test_bad_training_arguments(rng, kwargs, attr):
+    data = task(rng, 16)
+    sim, classifier = simulator()
+    with sim:
+        sim.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss="mse")
+        with pytest.raises(ValidationError, match="integer >= 1") as error:
+            train_classifier(sim, classifier, data, data, **kwargs)
+    assert error.value.attr == attr
+
+
 def test_bad_readout_weights():
     with nengo.Network():
         with pytest.raises(ValidationError, match=r"readout has shape \(2, 8\)"):
