@@ -19,34 +19,19 @@
 
 # %%
 import argparse
-import sys
 import time
-from pathlib import Path
 
-import matplotlib
 import nengo
 import numpy as np
+from _common import parse_args, plt, save
 
 import nengo_lmu
-
-in_notebook = "ipykernel" in sys.modules
-if not in_notebook:
-    matplotlib.use("Agg")  # as a script, save figures instead of showing them
-import matplotlib.pyplot as plt  # noqa: E402
 
 parser = argparse.ArgumentParser(description="Choosing LegendreMemory parameters.")
 parser.add_argument("--quick", action="store_true", help="fewer sizes, short runs")
 parser.add_argument("--plot-dir", default=None, help="save the figures here")
-args = parser.parse_args([] if in_notebook else None)
+args = parse_args(parser)
 start = time.perf_counter()
-
-
-def save(fig, name):
-    if args.plot_dir:
-        Path(args.plot_dir).mkdir(parents=True, exist_ok=True)
-        path = Path(args.plot_dir, name)
-        fig.savefig(path, dpi=80)
-        print(f"saved {path}")
 
 
 # %% [markdown]
@@ -129,7 +114,7 @@ for ax, j, name in zip(axes, [0, 1], ["delay theta", "whole window"]):
 axes[0].set_ylabel("NRMSE")
 axes[1].legend(fontsize=8)
 fig.tight_layout()
-save(fig, "choosing_parameters_ideal.png")
+save(fig, args.plot_dir, "choosing_parameters_ideal.png")
 
 # %% [markdown]
 # ## 2. Spiking neurons: neurons against order
@@ -209,7 +194,7 @@ for ax, (name, errors) in zip(axes, spiking.items()):
 axes[0].set_ylabel("delay theta NRMSE")
 axes[0].legend(fontsize=8)
 fig.tight_layout()
-save(fig, "choosing_parameters_neurons.png")
+save(fig, args.plot_dir, "choosing_parameters_neurons.png")
 
 # %% [markdown]
 # ## 3. The recurrent synapse

@@ -17,25 +17,18 @@
 
 # %%
 import argparse
-import sys
 import time
-from pathlib import Path
 
-import matplotlib
 import nengo
 import numpy as np
+from _common import parse_args, plt, save
 
 import nengo_lmu
-
-in_notebook = "ipykernel" in sys.modules
-if not in_notebook:
-    matplotlib.use("Agg")  # as a script, save figures instead of showing them
-import matplotlib.pyplot as plt  # noqa: E402
 
 parser = argparse.ArgumentParser(description="A spiking Legendre delay network.")
 parser.add_argument("--quick", action="store_true", help="small network, short run")
 parser.add_argument("--plot-dir", default=None, help="save the figures here")
-args = parser.parse_args([] if in_notebook else None)
+args = parse_args(parser)
 
 # %% [markdown]
 # ## Parameters
@@ -178,8 +171,5 @@ ax.set_xlabel("time (s)")
 ax.legend(loc="upper right", ncol=3, fontsize=8)
 fig.tight_layout()
 
-if args.plot_dir:
-    Path(args.plot_dir).mkdir(parents=True, exist_ok=True)
-    path = Path(args.plot_dir, "delay_network.png")
-    fig.savefig(path, dpi=80)
-    print(f"\nsaved {path}")
+print()
+save(fig, args.plot_dir, "delay_network.png")

@@ -30,38 +30,23 @@
 
 # %%
 import argparse
-import sys
 import time
 import warnings
-from pathlib import Path
 
-import matplotlib
 import nengo
 import nengo_loihi
 import numpy as np
+from _common import parse_args, plt, save
 from nengo.exceptions import BuildError, ValidationError
 
 import nengo_lmu
 from nengo_lmu.loihi import LoihiLegendreMemory, check
 
-in_notebook = "ipykernel" in sys.modules
-if not in_notebook:
-    matplotlib.use("Agg")  # as a script, save figures instead of showing them
-import matplotlib.pyplot as plt  # noqa: E402
-
 parser = argparse.ArgumentParser(description="The memory on the Loihi emulator.")
 parser.add_argument("--quick", action="store_true", help="small network, short run")
 parser.add_argument("--plot-dir", default=None, help="save the figures here")
-args = parser.parse_args([] if in_notebook else None)
+args = parse_args(parser)
 start = time.perf_counter()
-
-
-def save(fig, name):
-    if args.plot_dir:
-        Path(args.plot_dir).mkdir(parents=True, exist_ok=True)
-        path = Path(args.plot_dir, name)
-        fig.savefig(path, dpi=80)
-        print(f"saved {path}")
 
 
 # %% [markdown]
@@ -271,5 +256,5 @@ for ax, (name, pair) in zip(axes[:, 0], runs.items()):
     ax.legend(loc="upper right", ncol=4, fontsize=8)
 axes[-1, 0].set_xlabel("time (s)")
 fig.tight_layout()
-save(fig, "loihi.png")
+save(fig, args.plot_dir, "loihi.png")
 print(f"\ntotal {time.perf_counter() - start:.0f} s")

@@ -32,40 +32,25 @@
 
 # %%
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import keras_lmu
-import matplotlib
 import nengo
 import nengo_dl
 import numpy as np
 import tensorflow as tf
+from _common import parse_args, plt, save
 
 import nengo_lmu
-
-in_notebook = "ipykernel" in sys.modules
-if not in_notebook:
-    matplotlib.use("Agg")  # as a script, save figures instead of showing them
-import matplotlib.pyplot as plt  # noqa: E402
 
 parser = argparse.ArgumentParser(description="Mackey-Glass prediction with LMUs.")
 parser.add_argument("--quick", action="store_true", help="short series, tiny cell")
 parser.add_argument("--plot-dir", default=None, help="save the figures here")
 parser.add_argument("--epochs", type=int, default=None, help="training epochs")
 parser.add_argument("--seed", type=int, default=0, help="seed of data and weights")
-args = parser.parse_args([] if in_notebook else None)
+args = parse_args(parser)
 tf.get_logger().setLevel("ERROR")  # NengoDL's predict retraces; that is expected
 start = time.perf_counter()
-
-
-def save(fig, name):
-    if args.plot_dir:
-        Path(args.plot_dir).mkdir(parents=True, exist_ok=True)
-        path = Path(args.plot_dir, name)
-        fig.savefig(path, dpi=80)
-        print(f"saved {path}")
 
 
 # %% [markdown]
@@ -312,4 +297,4 @@ ax.set_ylabel("normalized x")
 ax.set_title(f"{horizon} steps ahead, {units} units, order {order}")
 ax.legend(fontsize=8, ncol=2)
 fig.tight_layout()
-save(fig, "mackey_glass.png")
+save(fig, args.plot_dir, "mackey_glass.png")

@@ -18,15 +18,13 @@
 
 # %%
 import argparse
-import sys
 import time
-from pathlib import Path
 
-import matplotlib
 import nengo
 import nengo_dl
 import numpy as np
 import tensorflow as tf
+from _common import parse_args, plt, save
 
 from nengo_lmu.classifier import (
     LMUClassifier,
@@ -36,27 +34,14 @@ from nengo_lmu.classifier import (
 )
 from nengo_lmu.datasets import hold, psdigits
 
-in_notebook = "ipykernel" in sys.modules
-if not in_notebook:
-    matplotlib.use("Agg")  # as a script, save figures instead of showing them
-import matplotlib.pyplot as plt  # noqa: E402
-
 parser = argparse.ArgumentParser(description="psDigits with an LMU cell in NengoDL.")
 parser.add_argument("--quick", action="store_true", help="small cell, few batches")
 parser.add_argument("--plot-dir", default=None, help="save the figures here")
 parser.add_argument("--epochs", type=int, default=40, help="maximum epochs")
 parser.add_argument("--seed", type=int, default=0, help="seed of the weights")
-args = parser.parse_args([] if in_notebook else None)
+args = parse_args(parser)
 tf.get_logger().setLevel("ERROR")  # NengoDL's predict retraces; that is expected
 start = time.perf_counter()
-
-
-def save(fig, name):
-    if args.plot_dir:
-        Path(args.plot_dir).mkdir(parents=True, exist_ok=True)
-        path = Path(args.plot_dir, name)
-        fig.savefig(path, dpi=80)
-        print(f"saved {path}")
 
 
 # %% [markdown]
@@ -268,7 +253,7 @@ ax.set_ylabel("validation accuracy")
 ax.set_title(f"psDigits: LMU cell, {units} units, order {order}")
 ax.legend()
 fig.tight_layout()
-save(fig, "psdigits_training.png")
+save(fig, args.plot_dir, "psdigits_training.png")
 
 ns, rate_accs, spike_accs, _ = zip(*results)
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
@@ -292,4 +277,4 @@ ax.set_title(
     f"{np.mean(tuned_hz == 0):.0%} silent"
 )
 fig.tight_layout()
-save(fig, "psdigits_spiking.png")
+save(fig, args.plot_dir, "psdigits_spiking.png")

@@ -44,24 +44,18 @@
 
 # %%
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-import matplotlib
 import nengo
 import nengo_dl
 import numpy as np
 import tensorflow as tf
+from _common import parse_args, plt, save
 
 from nengo_lmu.classifier import LMUClassifier, accuracy, train_classifier
 from nengo_lmu.datasets import load_mnist, psmnist, write_fake_mnist
-
-in_notebook = "ipykernel" in sys.modules
-if not in_notebook:
-    matplotlib.use("Agg")  # as a script, save figures instead of showing them
-import matplotlib.pyplot as plt  # noqa: E402
 
 parser = argparse.ArgumentParser(description="psMNIST with an LMU cell in NengoDL.")
 parser.add_argument("--mnist", default=None, help="a local keras-format mnist.npz")
@@ -76,17 +70,9 @@ parser.add_argument(
     "--unroll", type=int, default=1, help="NengoDL's unroll_simulation (divides 784)"
 )
 parser.add_argument("--plot-dir", default=None, help="save the figures here")
-args = parser.parse_args([] if in_notebook else None)
+args = parse_args(parser)
 tf.get_logger().setLevel("ERROR")  # NengoDL's predict retraces; that is expected
 start = time.perf_counter()
-
-
-def save(fig, name):
-    if args.plot_dir:
-        Path(args.plot_dir).mkdir(parents=True, exist_ok=True)
-        path = Path(args.plot_dir, name)
-        fig.savefig(path, dpi=80)
-        print(f"saved {path}")
 
 
 # %% [markdown]
@@ -129,7 +115,7 @@ for ax, title in zip(axes, [f"image (class {labels[0]})", "sequence", "permuted"
     ax.set_title(title)
     ax.axis("off")
 fig.tight_layout()
-save(fig, "psmnist_data.png")
+save(fig, args.plot_dir, "psmnist_data.png")
 
 # %% [markdown]
 # ## The model
@@ -196,4 +182,4 @@ ax.set_xlabel("epoch")
 ax.set_ylabel("validation accuracy")
 ax.set_title(f"psMNIST: LMU cell, {units} units, order {order}")
 fig.tight_layout()
-save(fig, "psmnist_training.png")
+save(fig, args.plot_dir, "psmnist_training.png")
