@@ -129,6 +129,10 @@ class LegendreMemory(nengo.Network):
         The continuous system implemented.
     scaling : StateScaling
         Scale of each state dimension of one memory (``x = scale * x_scaled``).
+    readout_latency : float
+        Seconds by which the simulator delays what the delay readouts deliver
+        (0 in nengo and nengo_dl); `add_output` decodes the delay ``r * theta``
+        minus this (never below 0), so that the readout is on time.
 
     Notes
     -----
@@ -157,6 +161,8 @@ class LegendreMemory(nengo.Network):
     ...     half = mem.add_output(r=0.5)
     ...     p = nengo.Probe(mem.output, synapse=0.01)
     """
+
+    readout_latency = 0.0
 
     def __init__(
         self,
@@ -316,7 +322,8 @@ class LegendreMemory(nengo.Network):
         r : float or array_like, optional
             Delays as fractions of ``theta`` in ``[0, 1]``: the output holds the
             input delayed by each ``r * theta`` (for every input dimension,
-            memory by memory). Decoded linearly from ``state``.
+            memory by memory). Decoded linearly from ``state``, for the delay
+            less ``readout_latency``.
         function : callable, optional
             A function of the window, ``function(w)``, where ``w`` holds
             ``n_samples`` evenly spaced samples of one memory's window, newest
@@ -348,7 +355,13 @@ class LegendreMemory(nengo.Network):
             )
         blocks = np.eye(self.size_in)
         if function is None:
-            C = self.system.readout(r, dt=self.dt)
+            self.system.readout(r)  # validates r
+            delay = np.maximum(
+                np.asarray(r, dtype=np.float64)
+                - self.readout_latency / self.system.theta,
+                0.0,
+            )
+            C = self.system.readout(delay, dt=self.dt)
             node = nengo.Node(size_in=self.size_in * len(C), label=f"delay r={r}")
             nengo.Connection(
                 self.state, node, transform=np.kron(blocks, C), synapse=None

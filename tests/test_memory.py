@@ -66,6 +66,32 @@ def test_direct_mode_is_the_ideal_system(
         assert np.allclose(function[:, 1], w[:, -1], atol=atol)
 
 
+def test_readouts_make_up_for_latency(Simulator):
+    """A simulator that delays the readouts gets them decoded that much sooner."""
+
+    class Late(LegendreMemory):
+        readout_latency = 0.004
+
+    n_steps = 500
+    u = white_noise(n_steps)
+    with nengo.Network(seed=0) as net:
+        stim = nengo.Node(nengo.processes.PresentInput(u, DT))
+        mem = Late(order=6, theta=0.1, neuron_type=nengo.Direct())
+        nengo.Connection(stim, mem.input, synapse=None)
+        early = mem.add_output(r=[0.02, 0.5])
+        probes = [nengo.Probe(obj) for obj in (mem.state, mem.output, early)]
+    with Simulator(net, dt=DT) as sim:
+        sim.run_steps(n_steps)
+
+    state, output, early = (sim.data[p] for p in probes)
+    system = mem.system
+    atol = 2e-5 if state.dtype == np.float32 else 1e-6
+    # r * theta less 4 ms, never below a delay of 0
+    C = system.readout([0.96, 0.0, 0.46], dt=DT)
+    assert np.allclose(output[:, 0], state @ C[0], atol=atol)
+    assert np.allclose(early, state @ C[1:].T, atol=atol)
+
+
 @pytest.mark.parametrize(
     "neuron_type, tol",
     [
