@@ -23,6 +23,20 @@ MAX_NEURONS_PER_CORE = 1024
 INTERCEPT_LIMIT = 0.95
 WEIGHT_BITS = 7  # magnitude bits of a mixed-sign 8-bit weight
 CHIP_NEURON_TYPES = (nengo.LIF, nengo.SpikingRectifiedLinear)
+# nengo_loihi gives each group of weights into a block an exponent relative to
+# the block's largest weights, but floors it at -6 without rescaling the
+# weights: a group more than 2**6 times smaller than the largest runs too
+# strong on the chip (62 times, measured on the first state dimension's own
+# coupling at order 6). Couplings that small are left out of the network.
+MIN_COUPLING = 2.0**-6
+# time steps by which the delay read out on the host lags on the emulator: the
+# input reaches the chip through spiking input neurons and an axon delay, and
+# the state returns to the host through probes (measured: order 6, the delay
+# NRMSE is lowest 1-2 steps late)
+LOIHI_LATENCY_STEPS = 1.5
+# default recurrent time constant on the chip: the recurrent weights grow with
+# it, and so does the effect of the chip neurons' integer-step dynamics
+CHIP_TAU = 0.05
 
 
 def _nengo_loihi(what):
@@ -82,6 +96,12 @@ class LoihiLegendreMemory(LegendreMemory):
       neurons): the host sends the input itself, which its on/off input
       neurons can only encode inside ``[-1, 1]``, not ``B u``, whose high
       orders reach 100 times the input;
+    - delay readouts make up for the time the input takes to reach the chip
+      and the state to return to the host (``readout_latency``, 1.5 steps);
+    - a recurrent coupling more than ``2**6`` times smaller than the largest
+      into the same ensemble is left out (`.MIN_COUPLING`): the chip could
+      not hold its weights next to the others, and nengo_loihi would run it
+      too strong;
     - on the chip every input to a neuron is filtered by the neuron's one
       synaptic filter, the recurrent ``synapse``; so with ``target="loihi"``
       the input connection has no synapse of its own (nengo would then leave
@@ -89,6 +109,10 @@ class LoihiLegendreMemory(LegendreMemory):
     - the neurons' lead (``neuron_lead="auto"``) is measured on nengo_loihi's
       model of the chip's neurons (`nengo_loihi.neurons.LoihiLIF`), whose
       integer-step dynamics differ from nengo's LIF;
+    - the recurrent synapse defaults to ``Lowpass(0.05)``, not 0.1: the
+      mapped recurrent weights grow with the time constant, and with them the
+      effect of the chip neurons' integer-step dynamics (see
+      :doc:`/loihi`);
     - LIF intercepts default to ``Uniform(-1, 0.5)``, below nengo_loihi's limit
       of 0.95: high intercepts give large gains and biases, which force small
       weight exponents and cost the weights most of their 8 bits.
@@ -121,6 +145,9 @@ class LoihiLegendreMemory(LegendreMemory):
     ----------
     target : str
         The simulator the network is built for.
+    A_chip : (order, order) np.ndarray
+        The recurrent matrix (``A_mapped``) the network implements, without
+        the couplings the chip cannot hold; ``state`` decodes with it too.
 
     Notes
     -----
@@ -173,7 +200,7 @@ class LoihiLegendreMemory(LegendreMemory):
                 attr="layout",
                 obj=self,
             )
-        synapse = kwargs.get("synapse", nengo.Lowpass(0.1))
+        synapse = kwargs.setdefault("synapse", nengo.Lowpass(CHIP_TAU))
         if type(synapse) is not nengo.Lowpass:
             raise ValidationError(
                 f"Loihi's synapses are first-order lowpass filters ({synapse=}); "
@@ -193,6 +220,11 @@ class LoihiLegendreMemory(LegendreMemory):
         self.target = target
         self.recurrent_solver = recurrent_solver
         super().__init__(order, theta, n_neurons=n_neurons, layout=layout, **kwargs)
+
+    @property
+    def readout_latency(self):
+        """On the chip, the input's and the state's transport time, in seconds."""
+        return LOIHI_LATENCY_STEPS * self.dt if self.target == "loihi" else 0.0
 
     def _default_intercepts(self):
         neuron_type = nengo.Config.default(nengo.Ensemble, "neuron_type")
@@ -220,6 +252,11 @@ class LoihiLegendreMemory(LegendreMemory):
         return measure_lead(copy, synapse, self.dt, seed=0 if seed is None else seed)
 
     def _connect(self):
+        # the couplings the chip can hold next to the largest into each ensemble
+        A = self.A_mapped
+        largest = np.max(np.abs(A), axis=1, keepdims=True)
+        self.A_chip = np.where(np.abs(A) < MIN_COUPLING * largest, 0.0, A)
+
         # nothing drives the array's own input node here; on Loihi its
         # connections would still become host-to-chip inputs
         for conn in list(self.memory.connections):
@@ -233,6 +270,7 @@ class LoihiLegendreMemory(LegendreMemory):
 
         order = self.system.order
         scale = self.scaling.scale[:, None]
+        A = self.A_chip
         input_synapse = None if self.target == "loihi" else self.synapse
         for m in range(self.size_in):
             ensembles = self.memory.ea_ensembles[m * order : (m + 1) * order]
@@ -247,11 +285,11 @@ class LoihiLegendreMemory(LegendreMemory):
                     transform=encoders * self.B_mapped[j, 0] / post.radius,
                     synapse=input_synapse,
                 )
-                for i, pre in enumerate(ensembles):
+                for i in np.flatnonzero(A[j]):
                     nengo.Connection(
-                        pre,
+                        ensembles[i],
                         post,
-                        transform=self.A_mapped[j, i],
+                        transform=A[j, i],
                         synapse=self.synapse,
                         solver=self.recurrent_solver,
                     )
@@ -259,7 +297,7 @@ class LoihiLegendreMemory(LegendreMemory):
                 nengo.Connection(
                     pre,
                     state,
-                    transform=scale * self.A_mapped[:, i : i + 1],
+                    transform=scale * A[:, i : i + 1],
                     synapse=self.synapse,
                 )
             nengo.Connection(
@@ -294,8 +332,11 @@ class LoihiReport:
         Per group of weights: ``label``, ``exponent`` (Loihi's weight
         exponent), ``bits`` (of the 7 magnitude bits, those the quantized
         weights use), ``bits_lost`` (``7 - bits``), ``zeroed`` (fraction of
-        nonzero weights rounded to zero) and ``error`` (RMS error of the
-        quantized weights relative to their RMS).
+        nonzero weights rounded to zero), ``error`` (RMS error of the
+        quantized weights relative to their RMS, at the scale of the block's
+        largest weights) and ``strength`` (how strongly the chip runs the
+        group relative to the block's largest weights: 1, unless nengo_loihi
+        floored its exponent; then a warning names it).
     decoded : list of nengo.Connection
         On-chip connections that go through decode neurons (a solver without
         ``weights=True``).
@@ -355,14 +396,31 @@ class LoihiReport:
         return "\n".join(lines)
 
 
-def _quantization(label, float_weights, int_weights, exponent):
-    w0 = np.concatenate([w.ravel() for w in float_weights]).astype(np.float64)
-    w1 = np.concatenate([w.ravel() for w in int_weights]).astype(np.float64)
+def _flat(weights):
+    return np.concatenate([w.ravel() for w in weights]).astype(np.float64)
+
+
+def _weight_scale(float_weights, int_weights):
+    """The factor from float to integer weights, fit on the largest weights."""
+    w0, w1 = _flat(float_weights), _flat(int_weights)
+    if not np.any(w0):
+        return 1.0
+    large = np.abs(w0) >= 0.5 * np.abs(w0).max()
+    return (w1[large] @ w0[large]) / (w0[large] @ w0[large])
+
+
+def _quantization(label, float_weights, int_weights, exponent, scale):
+    """
+    What quantization did to a group of weights.
+
+    ``scale`` is the block's factor from float to integer weights (fit on its
+    largest group): a group scaled differently (nengo_loihi's exponent floor)
+    shows as a large error.
+    """
+    w0, w1 = _flat(float_weights), _flat(int_weights)
     nonzero = w0 != 0
     if not np.any(nonzero):
         return None
-    large = np.abs(w0) >= 0.5 * np.abs(w0).max()
-    scale = (w1[large] @ w0[large]) / (w0[large] @ w0[large])
     levels = w1[w1 != 0]
     if levels.size:
         quantum = np.gcd.reduce(np.abs(levels).astype(np.int64))
@@ -377,6 +435,7 @@ def _quantization(label, float_weights, int_weights, exponent):
         bits_lost=WEIGHT_BITS - bits,
         zeroed=float(np.mean(w1[nonzero] == 0)),
         error=float(np.linalg.norm(w1 / scale - w0) / np.linalg.norm(w0)),
+        strength=float(_weight_scale(float_weights, int_weights) / scale),
     )
 
 
@@ -547,13 +606,30 @@ def check(network, dt=0.001):
                 out_axons=int(usage["out-axons"][0]),
             )
         )
+        if not block.synapses:
+            continue
+        largest = max(
+            block.synapses,
+            key=lambda s: max((np.abs(w).max() for w in float_weights[s]), default=0),
+        )
+        scale = _weight_scale(float_weights[largest], largest.weights)
         for synapse in block.synapses:
             q = _quantization(
                 f"{block.label} <- {synapse.label}",
                 float_weights[synapse],
                 synapse.weights,
                 synapse.synapse_cfg.weight_exp,
+                scale,
             )
-            if q is not None:
-                report.weights.append(q)
+            if q is None:
+                continue
+            report.weights.append(q)
+            if abs(np.log2(q["strength"])) > 0.5:
+                report.warnings.append(
+                    f"{q['label']}: runs {q['strength']:.1f} times too strong on "
+                    "the chip (nengo_loihi floors its weight exponent at -6, and "
+                    "its weights are much smaller than the largest into the "
+                    "block); leave the connection out if it is negligible, or "
+                    "make its weights larger relative to the block's"
+                )
     return report

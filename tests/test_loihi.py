@@ -11,7 +11,8 @@ DT = 0.001
 
 
 def memory_network(target="loihi", order=3, n_neurons=300, seed=0, **kwargs):
-    process = nengo.processes.WhiteSignal(10, high=5, rms=0.3)
+    # seeded: nengo_loihi builds its host simulator without the network seed
+    process = nengo.processes.WhiteSignal(10, high=5, rms=0.3, seed=seed)
     with nengo.Network(seed=seed) as net:
         net.config[nengo.Ensemble].max_rates = nengo.dists.Uniform(200, 400)
         stim = nengo.Node(process)
@@ -37,19 +38,16 @@ def delay_nrmse(sim, net, warmup=0.5):
     return np.sqrt(np.mean(error**2)) / np.sqrt(np.mean(sim.data[net.p_in][k] ** 2))
 
 
-@pytest.mark.parametrize(
-    "neuron_type, band",
-    [(nengo.SpikingRectifiedLinear(), 3.0), (nengo.LIF(), 5.0)],
-)
-def test_emulator_tracks_nengo(neuron_type, band):
+@pytest.mark.parametrize("neuron_type", [nengo.SpikingRectifiedLinear(), nengo.LIF()])
+def test_emulator_tracks_nengo(neuron_type):
     """
-    Order 3, 300 neurons, 2 s: the emulator within a band of nengo's error.
+    Order 3, 300 neurons, 2 s: the emulator within 5 times nengo's error.
 
-    Measured: SpikingRectifiedLinear 0.053-0.077 on the emulator over 5 runs
-    against 0.030 in nengo, LIF 0.15-0.17 against 0.045. The emulator varies
-    between runs even with ``Simulator(seed=0)`` (the source is not found yet),
-    so the band covers that spread: it catches divergence (error near 1) and
-    gross loss of the state, not the 1.5x goal.
+    Measured (the same input on both, so the runs are deterministic):
+    SpikingRectifiedLinear 0.050 on the emulator against 0.013 in nengo, LIF
+    0.067 against 0.024. The band catches divergence (error near 1) and gross
+    loss of the state; the chip's neuron dynamics keep it from nengo's
+    accuracy (see docs/loihi.rst).
     """
     errors = {}
     net = memory_network("nengo", neuron_type=neuron_type)
@@ -61,8 +59,8 @@ def test_emulator_tracks_nengo(neuron_type, band):
         sim.run(2.0)
     errors["loihi"] = delay_nrmse(sim, net)
     # a memory that diverges or loses its state is near or above 1
-    assert errors["nengo"] < 0.1, errors
-    assert errors["loihi"] < band * errors["nengo"], errors
+    assert errors["nengo"] < 0.05, errors
+    assert errors["loihi"] < 5 * errors["nengo"], errors
 
 
 def test_plain_memory_needs_the_loihi_build():
@@ -85,13 +83,35 @@ def test_check_reports_resources():
     # one core per state dimension, one per decoded output to the host (state)
     assert report.cores == 6
     assert report.decode_neurons == 3 * 2 * 3
-    # 3 x 3 recurrent 100 x 100 weight matrices and the input on the chip
-    assert report.synapses >= 9 * 100 * 100
+    # the kept 100 x 100 recurrent weight matrices and the input on the chip
+    couplings = np.count_nonzero(net.mem.A_chip)
+    assert 6 <= couplings <= 9
+    assert report.synapses >= couplings * 100 * 100
     assert report.synapse_bits > 0
     assert all(0 <= w["bits"] <= 7 for w in report.weights)
     assert all(w["bits_lost"] == 7 - w["bits"] for w in report.weights)
+    # every group of weights runs at its block's scale
+    assert max(w["error"] for w in report.weights) < 0.5
     text = str(report)
     assert "cores" in text and "bits lost" in text
+
+
+def test_check_warns_of_weights_run_too_strong():
+    """nengo_loihi floors a weight exponent without rescaling the weights."""
+    weights = nengo.solvers.LstsqL2(weights=True)
+    with nengo.Network(seed=0) as net:
+        a = nengo.Ensemble(50, 1, label="a")
+        b = nengo.Ensemble(50, 1, label="b")
+        c = nengo.Ensemble(50, 1, label="c")
+        nengo.Connection(a, c, solver=weights, synapse=0.05)
+        nengo.Connection(b, c, transform=0.003, solver=weights, synapse=0.05)
+    report = check(net)
+    strength = sorted(w["strength"] for w in report.weights)
+    # measured: 1.0 for a -> c, 14.7 for b -> c (its exponent would be -10)
+    assert strength[0] == pytest.approx(1, rel=0.05)
+    assert strength[1] > 4
+    assert len(report.warnings) == 1
+    assert "'b'" in report.warnings[0] and "times too strong" in report.warnings[0]
 
 
 def test_check_reports_decoded_connections_and_clipped_intercepts():
@@ -177,3 +197,7 @@ def test_memory_defaults():
     ) or mem.config[nengo.Ensemble].intercepts == nengo.dists.Uniform(-1, 0.5)
     # the lead of Loihi's LIF model, measured in nengo
     assert 0 < mem.neuron_lead < 0.002
+    assert mem.synapse == nengo.Lowpass(0.05)
+    # the emulator's transport delay is made up for in the readouts, not in nengo
+    assert mem.readout_latency == pytest.approx(0.0015)
+    assert LoihiLegendreMemory(3, 0.1, target="nengo").readout_latency == 0
