@@ -16,12 +16,12 @@
 # **What works, and what does not yet:**
 #
 # - order 3 on the emulator tracks the delay, with an error a few times that of
-#   the same network in nengo (2.3 to 3.3 times in our runs; the test suite's
-#   band is 3 times for SpikingRectifiedLinear);
-# - order 6 at 1,200 neurons does **not** work on the emulator yet: it stays
-#   bounded, but its output is wrong. The float emulator tracks nengo, so what
-#   fails is the quantization to 8-bit weights, which `check` shows (see
-#   *Running on Loihi*, *Accuracy and cost*);
+#   the same network in nengo (the test suite allows 5 times);
+# - order 6 at 1,200 neurons follows the delay on the emulator with
+#   SpikingRectifiedLinear neurons, at about 15 times nengo's error; with LIF
+#   neurons it is erratic. What limits it is the chip's neuron dynamics
+#   (spikes on whole time steps), not its 8-bit weights (see *Running on
+#   Loihi*, *Accuracy and cost*);
 # - the LMU cell (`LMUCell`) has no Loihi build yet: only the memory runs here.
 #
 # Run it as a script (`python examples/loihi.py`, `--quick` for a small network
@@ -56,9 +56,10 @@ start = time.perf_counter()
 #
 # - **order 3** on white noise band-limited to 5 Hz (what order 3 holds in
 #   0.1 s), of SpikingRectifiedLinear neurons;
-# - **order 6** at 1,200 LIF neurons on 10 Hz white noise, the configuration
-#   of the *spiking delay network* example. The emulator takes 20 s or more
-#   per simulated second at this size, so the quick mode only checks it.
+# - **order 6** at 1,200 SpikingRectifiedLinear neurons on 10 Hz white noise,
+#   the configuration of the *spiking delay network* example. The emulator
+#   takes 20 s or more per simulated second at this size, so the quick mode
+#   only checks it.
 #
 # Max rates are U(200, 400) Hz. The input's RMS is 0.3: the host sends it to
 # the chip through on/off input neurons that encode values in [-1, 1].
@@ -78,7 +79,7 @@ large = dict(
     order=6,
     n_neurons=1200,
     high=10,
-    neuron_type=nengo.LIF(),
+    neuron_type=nengo.SpikingRectifiedLinear(),
     seconds=None if args.quick else 3.0,  # None: check only, no run
 )
 
@@ -111,11 +112,9 @@ def memory_network(order, n_neurons, high, neuron_type, seconds, target):
 # `check(net)` builds the network as `nengo_loihi.Simulator` would, keeps each
 # weight before and after Loihi's discretization, and reports cores, neurons
 # (and the decode neurons nengo_loihi adds to send the state to the host),
-# weights, and the magnitude bits (out of 7) the quantized weights keep. The
-# order-3 memory keeps most of its bits. The order-6 memory loses up to 5 bits
-# in its worst groups: each block's weight exponent is set by its largest
-# weights, and the Legendre matrix couples the dimensions with entries that
-# differ 10 to 100 times, so the small ones are rounded away.
+# weights, and the magnitude bits (out of 7) the quantized weights keep, with
+# the quantization error of each group of weights at its core's scale (a
+# group nengo_loihi would run at another scale shows an error near 1 or more).
 
 # %%
 reports = {}
@@ -233,8 +232,7 @@ for name, pair in runs.items():
 # ## Plots
 #
 # The input, the ideal delay, and the delayed output on nengo and on the
-# emulator. At order 3 the emulator follows the delay with more noise than
-# nengo; at order 6 (full mode) nengo follows it and the emulator does not.
+# emulator. The emulator follows the delay with more error than nengo.
 
 # %%
 fig, axes = plt.subplots(len(runs), 1, figsize=(8, 3.2 * len(runs)), squeeze=False)
