@@ -253,9 +253,10 @@ class LoihiLegendreMemory(LegendreMemory):
 
     def _connect(self):
         # the couplings the chip can hold next to the largest into each ensemble
-        A = self.A_mapped
-        largest = np.max(np.abs(A), axis=1, keepdims=True)
-        self.A_chip = np.where(np.abs(A) < MIN_COUPLING * largest, 0.0, A)
+        magnitude = np.abs(self.A_mapped)
+        largest = np.max(magnitude, axis=1, keepdims=True)
+        self.A_chip = np.where(magnitude < MIN_COUPLING * largest, 0.0, self.A_mapped)
+        A = self.A_chip
 
         # nothing drives the array's own input node here; on Loihi its
         # connections would still become host-to-chip inputs
@@ -270,7 +271,6 @@ class LoihiLegendreMemory(LegendreMemory):
 
         order = self.system.order
         scale = self.scaling.scale[:, None]
-        A = self.A_chip
         input_synapse = None if self.target == "loihi" else self.synapse
         for m in range(self.size_in):
             ensembles = self.memory.ea_ensembles[m * order : (m + 1) * order]
@@ -400,9 +400,8 @@ def _flat(weights):
     return np.concatenate([w.ravel() for w in weights]).astype(np.float64)
 
 
-def _weight_scale(float_weights, int_weights):
-    """The factor from float to integer weights, fit on the largest weights."""
-    w0, w1 = _flat(float_weights), _flat(int_weights)
+def _weight_scale(w0, w1):
+    """The factor from float ``w0`` to integer ``w1``, fit on the largest weights."""
     if not np.any(w0):
         return 1.0
     large = np.abs(w0) >= 0.5 * np.abs(w0).max()
@@ -435,7 +434,7 @@ def _quantization(label, float_weights, int_weights, exponent, scale):
         bits_lost=WEIGHT_BITS - bits,
         zeroed=float(np.mean(w1[nonzero] == 0)),
         error=float(np.linalg.norm(w1 / scale - w0) / np.linalg.norm(w0)),
-        strength=float(_weight_scale(float_weights, int_weights) / scale),
+        strength=float(_weight_scale(w0, w1) / scale),
     )
 
 
@@ -612,7 +611,7 @@ def check(network, dt=0.001):
             block.synapses,
             key=lambda s: max((np.abs(w).max() for w in float_weights[s]), default=0),
         )
-        scale = _weight_scale(float_weights[largest], largest.weights)
+        scale = _weight_scale(_flat(float_weights[largest]), _flat(largest.weights))
         for synapse in block.synapses:
             q = _quantization(
                 f"{block.label} <- {synapse.label}",
