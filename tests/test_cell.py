@@ -24,6 +24,7 @@ def run_cell(Simulator, cell_kwargs, x, probe_state=False):
 def keras_lmu_layer(units, order, theta_steps, hidden_to_hidden, **options):
     tf = pytest.importorskip("tensorflow")
     keras_lmu = pytest.importorskip("keras_lmu")
+    tf.random.set_seed(0)  # keras' initial weights, whatever ran before
     hidden = (
         tf.keras.layers.SimpleRNNCell(units)
         if hidden_to_hidden
