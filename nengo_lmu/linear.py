@@ -155,3 +155,90 @@ def simulate(Ad, Bd, u, x0=None):
         states[k] = x
         x = Ad @ x + drive[k]
     return states
+
+
+def state_bound(Ad, Bd, rtol=1e-9, max_steps=10**6):
+    """
+    The largest magnitude each state can reach for an input bounded by one.
+
+    For ``|u[k]| <= 1`` (every input, every step), state ``i`` of
+    ``x[k+1] = Ad x[k] + Bd u[k]`` started from zero stays within the sum over
+    ``k`` of ``|(Ad^k Bd)_i|`` summed over the inputs (the l1 norm of its
+    impulse response), and an input of the right signs reaches it. Scale by the
+    input's bound for other inputs.
+
+    Parameters
+    ----------
+    Ad : (d, d) array_like
+        Discrete state matrix of a stable system.
+    Bd : (d, m) array_like
+        Discrete input matrix.
+    rtol : float, optional
+        The sum stops once the impulse response is this small relative to the
+        bound.
+    max_steps : int, optional
+        Steps after which a system whose response has not died out is refused.
+
+    Returns
+    -------
+    (d,) np.ndarray
+        The bound of each state.
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        If the impulse response does not die out within ``max_steps``.
+    """
+    Ad, Bd = as_system(Ad, Bd)
+    response = Bd.copy()
+    bound = np.zeros(len(Ad))
+    for _ in range(max_steps):
+        bound += np.sum(np.abs(response), axis=1)
+        if np.max(np.abs(response)) <= rtol * np.max(bound):
+            return bound
+        response = Ad @ response
+    raise ValidationError(
+        f"The impulse response has not died out after {max_steps} steps; the "
+        "bound needs a stable system (eigenvalues of Ad inside the unit circle)",
+        attr="Ad",
+    )
+
+
+def settling_steps(Ad, rtol=0.01, max_steps=10**5):
+    """
+    Steps after which any state has decayed below ``rtol`` of where it started.
+
+    The smallest ``k`` with ``||Ad^k||_F <= rtol`` (the Frobenius norm bounds
+    the 2-norm): with no input, ``k`` steps shrink every state to at most
+    ``rtol`` of its norm.
+
+    Parameters
+    ----------
+    Ad : (d, d) array_like
+        Discrete state matrix of a stable system.
+    rtol : float, optional
+        Fraction of the state left.
+    max_steps : int, optional
+        Steps after which a system that has not settled is refused.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        If the system has not settled within ``max_steps``.
+    """
+    Ad = np.asarray(Ad, dtype=np.float64)
+    power = np.eye(len(Ad))
+    for k in range(max_steps + 1):
+        if np.linalg.norm(power) <= rtol:
+            return k
+        power = Ad @ power
+    raise ValidationError(
+        f"The state has not decayed below {rtol} of its start after {max_steps} "
+        "steps; settling needs a stable system (eigenvalues of Ad inside the unit "
+        "circle)",
+        attr="Ad",
+    )

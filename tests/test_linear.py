@@ -4,6 +4,7 @@ import scipy.signal
 from nengo.exceptions import ValidationError
 
 from nengo_lmu import LegendreDelay, discretize, simulate
+from nengo_lmu.linear import state_bound
 
 
 @pytest.mark.parametrize(
@@ -52,3 +53,24 @@ def test_bad_shapes():
         discretize(np.eye(2), np.zeros((3, 1)), 0.001)
     with pytest.raises(ValidationError, match="one column of u per column of B"):
         simulate(np.eye(2), np.zeros((2, 1)), np.zeros((5, 2)))
+
+
+@pytest.mark.parametrize("order, theta_steps", [(3, 20), (12, 50)])
+def test_state_bound_is_the_worst_case(rng, order, theta_steps):
+    Ad, Bd = LegendreDelay(theta_steps * 0.001, order).discretize(0.001)
+    bound = state_bound(Ad, Bd)
+    n = 10 * theta_steps
+    # random inputs within [-1, 1] stay inside the bound
+    states = simulate(Ad, Bd, rng.uniform(-1, 1, size=n))
+    assert np.all(np.max(np.abs(states), axis=0) <= bound)
+    # the input with the signs of state i's impulse response reaches it
+    impulse = simulate(Ad, Bd, np.eye(n)[0])  # row k: Ad^(k-1) Bd
+    for i in range(order):
+        worst = np.sign(impulse[1:, i][::-1])  # u[k] meets Ad^(n-1-k) Bd
+        reached = simulate(Ad, Bd, np.append(worst, 0))[-1, i]
+        assert np.isclose(reached, bound[i], rtol=1e-6)
+
+
+def test_state_bound_refuses_an_unstable_system():
+    with pytest.raises(ValidationError, match="has not died out"):
+        state_bound([[1.0]], [[1.0]], max_steps=100)
