@@ -243,6 +243,9 @@ class LMUCell(nengo.Network):
         (post, pre), as nengo transforms (keras kernels transposed).
     weight_connections : dict
         The `nengo.Connection` holding each weight matrix, by name.
+    output_latency : float
+        Seconds by which ``output`` lags the cell's computation in the
+        simulator it is built for (0 here; see `.loihi.LoihiLMUCell`).
 
     Notes
     -----
@@ -266,6 +269,8 @@ class LMUCell(nengo.Network):
     ...     out = nengo.Node(size_in=10)
     ...     readout = nengo.Connection(lmu.output, out, transform=np.zeros((10, 64)))
     """
+
+    output_latency = 0.0
 
     def __init__(  # noqa: C901
         self,
@@ -393,8 +398,14 @@ class LMUCell(nengo.Network):
                 attr="scale_firing_rates",
                 obj=self,
             )
-        names = inspect.signature(type(neuron_type)).parameters
-        args = {name: getattr(neuron_type, name) for name in names}
+        parameters = inspect.signature(type(neuron_type)).parameters.values()
+        args = {
+            p.name: getattr(neuron_type, p.name)
+            for p in parameters
+            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        }
+        if hasattr(neuron_type, "initial_state"):  # also behind **kwargs
+            args["initial_state"] = neuron_type.initial_state
         args["amplitude"] = neuron_type.amplitude / self.scale_firing_rates
         return type(neuron_type)(**args)
 

@@ -8,6 +8,7 @@ readout on the last time step) as a `nengo.Network`; `train_classifier` and
 
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import nengo
@@ -15,8 +16,11 @@ import numpy as np
 from nengo.exceptions import SimulationError, ValidationError
 
 from nengo_lmu.cell import LMUCell, _nengo_dl, glorot_uniform, weight_rng
+from nengo_lmu.linear import settling_steps
 from nengo_lmu.params import check_integer
 
+#: Fraction of a sequence's state left when the next starts (`.classify_stream`).
+SETTLED = 0.01
 #: Weights of the readout, in addition to the cell's.
 READOUT_WEIGHTS = ("readout", "readout_bias")
 
@@ -42,8 +46,10 @@ class LMUClassifier(nengo.Network):
         network's seed, see `.weight_rng`).
     add_to_container : bool, optional
         Whether to add the network to the enclosing network.
+    cell_type : type, optional
+        The cell: `.LMUCell`, or a subclass such as `.loihi.LoihiLMUCell`.
     **cell_kwargs
-        Parameters of the `.LMUCell` (``units``, ``order``, ``theta``, ...).
+        Parameters of the cell (``units``, ``order``, ``theta``, ...).
 
     Attributes
     ----------
@@ -68,15 +74,23 @@ class LMUClassifier(nengo.Network):
         label=None,
         seed=None,
         add_to_container=None,
+        cell_type=LMUCell,
         **cell_kwargs,
     ):
         super().__init__(label=label, seed=seed, add_to_container=add_to_container)
+        if not (isinstance(cell_type, type) and issubclass(cell_type, LMUCell)):
+            raise ValidationError(
+                f"Must be LMUCell or a subclass of it ({cell_type=!r}); give e.g. "
+                "nengo_lmu.loihi.LoihiLMUCell",
+                attr="cell_type",
+                obj=self,
+            )
         weights = {} if weights is None else dict(weights)
         readout = {
             name: weights.pop(name) for name in READOUT_WEIGHTS if name in weights
         }
         with self:
-            self.cell = LMUCell(weights=weights, seed=seed, **cell_kwargs)
+            self.cell = cell_type(weights=weights, seed=seed, **cell_kwargs)
             self.n_classes = check_integer(
                 n_classes, "n_classes", 1, "give the number of classes", self
             )
@@ -184,6 +198,87 @@ def classify(sim, classifier, x):
         for batch in np.split(padded, len(padded) // sim.minibatch_size)
     ]
     return np.concatenate(scores)[:n]
+
+
+def classify_stream(
+    classifier, x, gap=None, network=None, simulator=nengo.Simulator, **sim_kwargs
+):
+    """
+    Class scores of sequences run one after another in one simulation.
+
+    For simulators that cannot be reset or fed minibatches, such as
+    ``nengo_loihi.Simulator``: the sequences are presented one after another on
+    ``classifier.input``, each followed by ``gap`` steps of zeros that let the
+    memory and the synapses forget it, and each is scored ``output_latency``
+    after its last step (`.LMUCell.output_latency`: when the simulator
+    delivers the output late). The default gap leaves less than 1% of the
+    memory's state (`.linear.settling_steps`) and of the hidden synapse's, so
+    the scores are those of sequences run from rest, unless the cell has
+    feedback of its own (``hidden_to_hidden``, ``hidden_to_memory``,
+    ``memory_to_memory``; it warns then).
+
+    Parameters
+    ----------
+    classifier : LMUClassifier
+        The classifier; its ``input`` Node is given the sequences for the run
+        and then set back to zeros.
+    x : (n, steps, input_d) np.ndarray
+        The sequences.
+    gap : int, optional
+        Steps of zeros after each sequence; by default enough to forget it.
+    network : nengo.Network, optional
+        The network to simulate, if ``classifier`` is part of one.
+    simulator : callable, optional
+        The simulator class, e.g. ``nengo_loihi.Simulator``.
+    **sim_kwargs
+        Passed to ``simulator`` with the network and the cell's ``dt`` (e.g.
+        ``target="sim"``).
+
+    Returns
+    -------
+    (n, n_classes) np.ndarray
+        The scores (logits) at the end of each sequence.
+    """
+    cell = classifier.cell
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 3 or x.shape[2] != cell.input_d:
+        raise ValidationError(
+            f"Sequences have shape {x.shape}; give an array (n, steps, "
+            f"{cell.input_d})",
+            attr="x",
+        )
+    feedback = [
+        name
+        for name in ("hidden_to_hidden", "hidden_to_memory", "memory_to_memory")
+        if cell.options[name]
+    ]
+    if feedback:
+        warnings.warn(
+            f"The cell has feedback ({', '.join(feedback)}=True) whose state the "
+            "gaps between sequences may not reset; the scores may depend on the "
+            "sequences before"
+        )
+    if gap is None:
+        gap = settling_steps(cell.Ad, rtol=SETTLED)
+        tau = getattr(cell.synapse, "tau", 0.0)
+        gap = max(gap, int(np.ceil(-np.log(SETTLED) * tau / cell.dt)))
+    check_integer(gap, "gap", 0, "give the steps of zeros between sequences")
+    n, steps, _ = x.shape
+    period = steps + gap
+    stream = np.zeros((n, period, cell.input_d))
+    stream[:, :steps] = x
+    latency = int(np.round(cell.output_latency / cell.dt))
+    stream = stream.reshape(n * period, cell.input_d)
+    rest = classifier.input.output
+    classifier.input.output = nengo.processes.PresentInput(stream, cell.dt)
+    try:
+        with simulator(
+            classifier if network is None else network, dt=cell.dt, **sim_kwargs
+        ) as sim:
+            sim.run_steps(n * period + latency)
+    finally:
+        classifier.input.output = rest
+    return sim.data[classifier.probe][np.arange(n) * period + steps - 1 + latency]
 
 
 def firing_rates(sim, classifier, x):

@@ -7,6 +7,7 @@ from nengo_lmu.classifier import (
     LMUClassifier,
     accuracy,
     classify,
+    classify_stream,
     firing_rates,
     train_classifier,
 )
@@ -123,3 +124,51 @@ def test_firing_rates_need_the_probe(rng):
     with sim:
         with pytest.raises(ValidationError, match="probe_neurons=True"):
             firing_rates(sim, classifier, task(rng, 16)[0])
+
+
+def test_classify_stream_scores_each_sequence_from_rest(Simulator, rng):
+    x, _ = task(rng, 4)
+    with nengo.Network(seed=0) as net:
+        classifier = LMUClassifier(3, **dict(CELL, hidden_to_hidden=False))
+    scores = classify_stream(classifier, x, network=net, simulator=Simulator)
+    assert classifier.input.output.shape == (1,)  # zeros again after the run
+
+    # the reference: each sequence in a simulation of its own
+    reference = []
+    for sequence in x:
+        classifier.input.output = nengo.processes.PresentInput(sequence, 0.001)
+        with Simulator(net) as sim:
+            sim.run_steps(len(sequence))
+        reference.append(sim.data[classifier.probe][-1])
+    error = np.max(np.abs(scores - reference))
+    assert error < 0.01 * np.max(np.abs(reference))
+
+    # without a gap, each sequence starts from what the last one left
+    no_gap = classify_stream(classifier, x, gap=0, network=net, simulator=Simulator)
+    assert np.max(np.abs(no_gap - reference)) > 10 * error
+
+
+@pytest.mark.parametrize(
+    "x, gap, attr",
+    [
+        (np.zeros((2, 12)), None, "x"),
+        (np.zeros((2, 12, 2)), None, "x"),
+        (np.zeros((2, 12, 1)), -1, "gap"),
+    ],
+)
+def test_classify_stream_refuses_bad_arguments(x, gap, attr):
+    classifier = LMUClassifier(3, add_to_container=False, **CELL)
+    with pytest.raises(ValidationError) as error:
+        classify_stream(classifier, x, gap=gap)
+    assert error.value.attr == attr
+
+
+def test_classify_stream_warns_of_feedback(rng):
+    classifier = LMUClassifier(3, add_to_container=False, **CELL)
+    with pytest.warns(UserWarning, match="hidden_to_hidden=True"):
+        classify_stream(classifier, task(rng, 1)[0], progress_bar=False)
+
+
+def test_classifier_refuses_a_cell_type_that_is_not_a_cell():
+    with pytest.raises(ValidationError, match="cell_type"):
+        LMUClassifier(3, cell_type=nengo.Network, add_to_container=False, **CELL)
