@@ -7,14 +7,18 @@ reason, before `nengo_loihi.Simulator` is called. This module imports without
 nengo_loihi; `check` and the measurement of Loihi neurons' lead need it.
 """
 
+import numbers
 import warnings
 
 import nengo
 import numpy as np
 from nengo.exceptions import BuildError, ValidationError
 
+from nengo_lmu.cell import LMUCell
+from nengo_lmu.linear import state_bound
 from nengo_lmu.memory import LegendreMemory
 from nengo_lmu.neurons import measure_lead
+from nengo_lmu.params import check_positive
 
 TARGETS = ("loihi", "nengo")
 MAX_NEURONS_PER_CORE = 1024
@@ -34,6 +38,14 @@ MIN_COUPLING = 2.0**-6
 # the state returns to the host through probes (measured: order 6, the delay
 # NRMSE is lowest 1-2 steps late)
 LOIHI_LATENCY_STEPS = 1.5
+# nengo_loihi's filter on whatever the host sends to the chip (its
+# ``Model.decode_tau``)
+DECODE_TAU = 0.005
+# time steps by which an LMU cell's output lags on the emulator: the memory
+# state reaches the chip through spiking input neurons and an axon delay, and
+# the hidden state returns to the host through probes (measured against the
+# same network in nengo, target="nengo")
+CELL_LATENCY_STEPS = 1
 # default recurrent time constant on the chip: the recurrent weights grow with
 # it, and so does the effect of the chip neurons' integer-step dynamics
 CHIP_TAU = 0.05
@@ -306,6 +318,218 @@ class LoihiLegendreMemory(LegendreMemory):
                 transform=scale * self.B_mapped,
                 synapse=self.synapse,
             )
+
+
+class LoihiLMUCell(LMUCell):
+    """
+    An `.LMUCell` whose hidden neurons run on the Loihi chip.
+
+    The memory is the exact Legendre system, computed on the host; the hidden
+    neurons and the weights into them run on the chip. The network differs
+    from `.LMUCell` where the chip needs it to:
+
+    - the hidden neurons are nengo_loihi's models of the chip's neurons
+      (`nengo_loihi.neurons.LoihiSpikingRectifiedLinear` for
+      `nengo.SpikingRectifiedLinear`, ``LoihiLIF`` for `nengo.LIF`): they fire
+      on whole time steps, as on the chip, and NengoDL trains them on the
+      chip's rates (nengo-extras' builders, installed by nengo_loihi);
+    - the host sends the memory state and the input to the chip through
+      on/off input neurons, which encode values in ``[-1, 1]``: the state is
+      sent divided by ``state_range`` and the input by ``input_range``, and the
+      weights on the chip are multiplied by them (`.get_weights` returns the
+      cell's weights, not these);
+    - on the chip, whatever the host sends is filtered by nengo_loihi's
+      ``Lowpass(0.005)`` (``DECODE_TAU``) before it reaches the neurons. With
+      ``target="nengo"`` the same filter is on the cell's connections into the
+      hidden neurons, so that nengo and NengoDL train and run the network the
+      chip runs; with ``target="loihi"`` it is left to nengo_loihi;
+    - ``output`` lags by the host-chip round trip on the chip
+      (``output_latency``, one step).
+
+    Parameters
+    ----------
+    units, order, theta
+        As in `.LMUCell`.
+    target : {"loihi", "nengo"}, optional
+        The simulator the network is built for: ``"nengo"`` for nengo and
+        NengoDL (training, and the reference), ``"loihi"`` for
+        ``nengo_loihi.Simulator``.
+    input_range : float, optional
+        The largest magnitude of the input ``x``.
+    state_range : float or (memory_d * order,) array_like, optional
+        The largest magnitude of each memory state; by default the largest the
+        state can reach for an input within ``input_range``
+        (`.linear.state_bound` of the memory, times the largest ``|u|``), so
+        that no value sent to the chip is clipped.
+    hidden_neuron_type : nengo.neurons.NeuronType, optional
+        `nengo.SpikingRectifiedLinear` or `nengo.LIF` (or nengo_loihi's models
+        of them).
+    **kwargs
+        `.LMUCell` parameters. ``synapse`` must be a `nengo.Lowpass` or None;
+        the memory must be the exact one (``memory_neurons=None``), and
+        ``hidden_to_memory`` False (the hidden state would go from the chip to
+        the host and back on every step).
+
+    Attributes
+    ----------
+    target : str
+        The simulator the network is built for.
+    input_range : float
+        Divides the input sent to the chip.
+    state_range : (memory_d * order,) np.ndarray
+        Divides each memory state sent to the chip.
+
+    Examples
+    --------
+    A cell for the emulator; train the same cell with ``target="nengo"`` in
+    NengoDL and give it the trained weights (``weights=...``):
+
+    >>> import nengo, nengo_loihi
+    >>> from nengo_lmu.loihi import LoihiLMUCell
+    >>> cell_kwargs = dict(
+    ...     units=64, order=64, theta=0.32, input_to_hidden=True,
+    ...     hidden_to_hidden=False, scale_firing_rates=300, synapse=0.01,
+    ... )
+    >>> with nengo.Network(seed=0) as net:
+    ...     stim = nengo.Node(np.zeros(1))
+    ...     cell = LoihiLMUCell(target="loihi", **cell_kwargs)
+    ...     nengo.Connection(stim, cell.input, synapse=None)
+    ...     p = nengo.Probe(cell.output)
+    >>> with nengo_loihi.Simulator(net, target="sim") as sim:
+    ...     sim.run(0.32)
+    """
+
+    def __init__(
+        self,
+        units,
+        order,
+        theta,
+        target="loihi",
+        input_range=1.0,
+        state_range=None,
+        hidden_neuron_type=nengo.SpikingRectifiedLinear(),
+        **kwargs,
+    ):
+        if target not in TARGETS:
+            raise ValidationError(
+                f"Unknown target ({target=}); use one of {TARGETS}",
+                attr="target",
+                obj=self,
+            )
+        self.target = target
+        self.input_range = check_positive(
+            input_range, "input_range", "give the largest |x| of the input", self
+        )
+        synapse = kwargs.get("synapse")
+        if not (
+            synapse is None
+            or isinstance(synapse, numbers.Real)
+            or type(synapse) is nengo.Lowpass
+        ):
+            raise ValidationError(
+                f"Loihi's synapses are first-order lowpass filters ({synapse=}); "
+                "use nengo.Lowpass(tau) or None",
+                attr="synapse",
+                obj=self,
+            )
+        for name, fix in [
+            ("memory_neurons", "the exact memory runs on the host; give None"),
+            (
+                "hidden_to_memory",
+                "the hidden state would cross from the chip to "
+                "the host and back every step; give False",
+            ),
+        ]:
+            if kwargs.get(name):
+                raise ValidationError(
+                    f"LoihiLMUCell cannot take {name}={kwargs[name]!r}: {fix}",
+                    attr=name,
+                    obj=self,
+                )
+        if kwargs.get("memory_to_memory") and state_range is None:
+            raise ValidationError(
+                "With memory_to_memory=True the state's range depends on the "
+                "memory's own feedback; give state_range (the largest |m| of "
+                "each state, e.g. measured on the training data)",
+                attr="state_range",
+                obj=self,
+            )
+        self._given_state_range = state_range
+        self._sent_range = {}  # filled in once the weights are known
+        super().__init__(
+            units, order, theta, hidden_neuron_type=hidden_neuron_type, **kwargs
+        )
+
+    @property
+    def output_latency(self):
+        """On the chip, the host-chip round trip of the hidden state, in seconds."""
+        return CELL_LATENCY_STEPS * self.dt if self.target == "loihi" else 0.0
+
+    def _scaled_neuron_type(self, neuron_type):
+        if not _chip_neuron_type(neuron_type):
+            raise ValidationError(
+                f"Loihi cannot run {neuron_type} neurons; use "
+                "nengo.SpikingRectifiedLinear() or nengo.LIF()",
+                attr="hidden_neuron_type",
+                obj=self,
+            )
+        return super()._scaled_neuron_type(_loihi_neuron_type(neuron_type))
+
+    def _state_range(self):
+        """``state_range`` as given, or the largest state the input can drive."""
+        n_states = self.memory_d * self.order
+        given = self._given_state_range
+        if given is None:
+            u_max = np.sum(np.abs(self.weights["input_encoders"]), axis=1)
+            u_max = u_max * self.input_range
+            if self.options["use_bias"]:
+                u_max = u_max + np.abs(self.weights["memory_bias"])
+            return np.kron(u_max, state_bound(self.Ad, self.Bd))
+        state_range = np.asarray(given, dtype=float)
+        if state_range.size == 1:
+            state_range = np.full(n_states, state_range.item())
+        if state_range.shape != (n_states,) or not np.all(
+            np.isfinite(state_range) & (state_range > 0)
+        ):
+            raise ValidationError(
+                f"Must be positive ({given=}); give the largest |m| of each of the "
+                f"{n_states} states, or one number for all",
+                attr="state_range",
+                obj=self,
+            )
+        return state_range.copy()
+
+    def _build_hidden(self):
+        self.state_range = self._state_range()
+        self._sent_range = {
+            "memory_kernel": self.state_range,
+            "input_kernel": np.full(self.input_d, self.input_range),
+        }
+        super()._build_hidden()
+
+    def _connect(self, name, pre, post, synapse):
+        if name not in self._sent_range:
+            return super()._connect(name, pre, post, synapse)
+        value_range = self._sent_range[name]
+        sent = nengo.Node(size_in=len(value_range), label=f"{pre.label} to chip")
+        self._fixed(
+            nengo.Connection(pre, sent, transform=1 / value_range, synapse=None)
+        )
+        filtered = None if self.target == "loihi" else nengo.Lowpass(DECODE_TAU)
+        self.weight_connections[name] = nengo.Connection(
+            sent,
+            post,
+            transform=self.weights[name] * value_range,
+            synapse=filtered,
+        )
+
+    def get_weights(self, sim):
+        """The cell's weights (`.LMUCell.get_weights`), without the ranges."""
+        weights = super().get_weights(sim)
+        for name, value_range in self._sent_range.items():
+            if name in weights:
+                weights[name] = weights[name] / value_range
+        return weights
 
 
 class LoihiReport:
