@@ -21,8 +21,17 @@ spiking
     the ``--tau`` synapse on the hidden output in the loop, then run with
     spiking hidden neurons (``--rate`` Hz per unit of activity), and with a
     spiking memory too.
+loihi
+    The cell for spikes as a `.loihi.LoihiLMUCell`: trained on rates at one
+    step per pixel, fine-tuned at ``--steps`` steps per pixel with nengo_loihi's
+    models of the chip's neurons (``target="nengo"``), then its spiking test
+    accuracy in NengoDL, and with the test digits run one after another
+    (`.classify_stream`) in nengo and on the Loihi emulator
+    (``nengo_loihi.Simulator(target="sim")``, what is sent to the chip scaled
+    to its peaks on the training digits, `.loihi.state_peaks`), with their
+    wall times.
 
-Usage: ``python benchmarks/cell.py [--part exact|spiking] [--seeds 0 1 2]``
+Usage: ``python benchmarks/cell.py [--part exact|spiking|loihi] [--seeds 0 1 2]``
 ``[--epochs 40] [--quick]``
 """
 
@@ -38,10 +47,13 @@ from nengo_lmu import weights_from_keras
 from nengo_lmu.classifier import (
     LMUClassifier,
     accuracy,
+    classify_stream,
     firing_rates,
     train_classifier,
 )
 from nengo_lmu.datasets import hold, psdigits
+from nengo_lmu.linear import settling_steps
+from nengo_lmu.loihi import LoihiLMUCell, state_peaks
 
 UNITS, ORDER, STEPS, CLASSES, BATCH = 64, 64, 64, 10, 32
 DT = 0.001
@@ -155,6 +167,35 @@ def evaluate(weights, data, steps, **cell_kwargs):
     return acc, hz
 
 
+def stream_accuracy(weights, test, steps, simulator, sim_kwargs=None, **cell_kwargs):
+    """
+    Accuracy on ``test`` digits run one after another in one simulation
+    (`.classify_stream`), and the wall time per simulated second.
+    """
+    kwargs = dict(units=UNITS, order=ORDER, theta=STEPS * steps * DT, dt=DT)
+    kwargs.update(cell_kwargs)
+    with nengo.Network(seed=0) as net:
+        classifier = LMUClassifier(
+            CLASSES, weights=weights, input_to_hidden=True, **kwargs
+        )
+    x_test, y_test = test
+    x_test = hold(x_test, steps)
+    gap = settling_steps(classifier.cell.Ad, rtol=0.01)
+    start = time.perf_counter()
+    scores = classify_stream(
+        classifier,
+        x_test,
+        gap=gap,
+        network=net,
+        simulator=simulator,
+        progress_bar=False,
+        **(sim_kwargs or {}),
+    )
+    wall = time.perf_counter() - start
+    simulated = len(x_test) * (x_test.shape[1] + gap) * DT
+    return np.mean(np.argmax(scores, axis=-1) == y_test), wall / simulated
+
+
 def part_exact(args, data):
     print(f"nengo_lmu compiled with XLA: {args.xla}")
     print(
@@ -234,9 +275,77 @@ def part_spiking(args, data):
         )
 
 
+def part_loihi(args, data):
+    import nengo_loihi
+
+    n, tau, rate = args.steps, args.tau, args.rate
+    print(
+        f"LoihiLMUCell: {n} steps per pixel, hidden synapse Lowpass({tau}), "
+        f"{rate:g} Hz per unit of activity; rates trained at 1 step per pixel, "
+        f"then fine-tuned for {args.finetune_epochs} epochs at {n} steps per "
+        "pixel with Loihi's neuron models (target='nengo'); test digits run one "
+        "after another in nengo and on the emulator"
+    )
+    print(
+        "| seed | NengoDL spiking acc. | nengo acc. | emulator acc. | emulator - "
+        "NengoDL | mean rate (Hz) | nengo s per sim. s | emulator s per sim. s "
+        "| ratio |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    relu = dict(hidden_to_hidden=False, hidden_neuron_type=nengo.RectifiedLinear())
+    loihi = dict(
+        cell_type=LoihiLMUCell,
+        hidden_to_hidden=False,
+        scale_firing_rates=rate,
+        synapse=nengo.Lowpass(tau),
+    )
+    held = {name: (hold(x, n), y) for name, (x, y) in data.items()}
+    test = tuple(a[: args.test_digits] for a in data["test"])
+    for seed in args.seeds:
+        _, weights = keras_model(seed)
+        del weights["hidden_kernel"]
+        _, _, trained = train_nengo(weights, data, args.epochs, args.patience, **relu)
+        _, _, tuned = train_nengo(
+            trained,
+            held,
+            args.finetune_epochs,
+            args.patience,
+            theta=STEPS * n * DT,
+            target="nengo",
+            **loihi,
+        )
+        dl_acc, hz = evaluate(tuned, data, n, target="nengo", **loihi)
+        nengo_acc, nengo_s = stream_accuracy(
+            tuned, test, n, nengo.Simulator, target="nengo", **loihi
+        )
+        # what the host sends to the chip, scaled to the training digits' peaks
+        memory = LoihiLMUCell(
+            UNITS, ORDER, STEPS * n * DT, dt=DT, add_to_container=False
+        )
+        peaks = state_peaks(memory, held["train"][0], tuned)
+        emulator_acc, emulator_s = stream_accuracy(
+            tuned,
+            test,
+            n,
+            nengo_loihi.Simulator,
+            sim_kwargs=dict(target="sim"),
+            target="loihi",
+            state_range=peaks,
+            **loihi,
+        )
+        print(
+            f"| {seed} | {dl_acc:.3f} | {nengo_acc:.3f} | {emulator_acc:.3f} "
+            f"| {100 * (emulator_acc - dl_acc):+.1f} points | {hz:.0f} "
+            f"| {nengo_s:.2f} | {emulator_s:.2f} | {emulator_s / nengo_s:.1f}x |",
+            flush=True,
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=("exact", "spiking"), default="exact")
+    parser.add_argument(
+        "--part", choices=("exact", "spiking", "loihi"), default="exact"
+    )
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--patience", type=int, default=10)
@@ -246,12 +355,17 @@ def main():
     parser.add_argument("--finetune-epochs", type=int, default=8)
     parser.add_argument("--memory-neurons", type=int, default=50)
     parser.add_argument("--xla", action="store_true", help="compile with XLA")
+    parser.add_argument(
+        "--test-digits", type=int, default=None, help="streamed (loihi part)"
+    )
     parser.add_argument("--quick", action="store_true", help="1 seed, 2 epochs")
     args = parser.parse_args()
     if args.quick:
         args.seeds, args.epochs, args.finetune_epochs = args.seeds[:1], 2, 1
+        args.test_digits = 20
     data = psdigits()
-    {"exact": part_exact, "spiking": part_spiking}[args.part](args, data)
+    parts = {"exact": part_exact, "spiking": part_spiking, "loihi": part_loihi}
+    parts[args.part](args, data)
 
 
 if __name__ == "__main__":
