@@ -334,10 +334,10 @@ class LoihiLMUCell(LMUCell):
       on whole time steps, as on the chip, and NengoDL trains them on the
       chip's rates (nengo-extras' builders, installed by nengo_loihi);
     - the host sends the memory state and the input to the chip through
-      on/off input neurons, which encode values in ``[-1, 1]``: what is sent
-      is divided by ``state_range`` and ``input_range``, and the weights on the
-      chip are multiplied by them (`.get_weights` returns the cell's weights,
-      not these);
+      on/off input neurons, which encode values in ``[-1, 1]``: with
+      ``target="loihi"`` what is sent is divided by ``state_range`` and
+      ``input_range``, and the weights on the chip are multiplied by them
+      (`.get_weights` returns the cell's weights, not these);
     - on the chip, whatever the host sends is filtered by nengo_loihi's
       ``Lowpass(0.005)`` (``DECODE_TAU``) before it reaches the neurons; the
       high orders of the memory change within a few steps, and the filter
@@ -366,7 +366,8 @@ class LoihiLMUCell(LMUCell):
         The largest magnitude of what is sent for each memory state (the
         state, made up for the filter); by default the largest an input within
         ``input_range`` can make it (`.linear.state_bound`), so that nothing
-        sent to the chip is clipped.
+        sent to the chip is clipped; real sequences reach a fraction of it,
+        and `state_peaks` fits it to them. Only used with ``target="loihi"``.
     hidden_neuron_type : nengo.neurons.NeuronType, optional
         `nengo.SpikingRectifiedLinear` or `nengo.LIF` (or nengo_loihi's models
         of them).
@@ -455,8 +456,8 @@ class LoihiLMUCell(LMUCell):
         if kwargs.get("memory_to_memory") and state_range is None:
             raise ValidationError(
                 "With memory_to_memory=True the state's range depends on the "
-                "memory's own feedback; give state_range (the largest |m| of "
-                "each state, e.g. measured on the training data)",
+                "memory's own feedback; give state_range (the largest value "
+                "sent for each state, measured in a simulation of the data)",
                 attr="state_range",
                 obj=self,
             )
@@ -483,7 +484,7 @@ class LoihiLMUCell(LMUCell):
 
     def _state_range(self):
         """``state_range`` as given, or the largest the input can make it."""
-        n_states = self.memory_d * self.order
+        n_states = self.n_states
         given = self._given_state_range
         if given is None:
             u_max = np.sum(np.abs(self.weights["input_encoders"]), axis=1)
@@ -509,12 +510,20 @@ class LoihiLMUCell(LMUCell):
             )
         return state_range.copy()
 
+    @property
+    def n_states(self):
+        """Number of memory states (``memory_d * order``)."""
+        return self.memory_d * self.order
+
     def _build_hidden(self):
         self._input_decay = _input_decay(self.dt)
         self.state_range = self._state_range()
+        # only the chip's input neurons need the values scaled: in nengo and
+        # NengoDL, scaling would only slow the training of the scaled weights
+        on_chip = self.target == "loihi"
         self._sent_range = {
-            "memory_kernel": self.state_range,
-            "input_kernel": np.full(self.input_d, self.input_range),
+            "memory_kernel": self.state_range if on_chip else np.ones(self.n_states),
+            "input_kernel": np.full(self.input_d, self.input_range if on_chip else 1.0),
         }
         super()._build_hidden()
 

@@ -288,6 +288,17 @@ def test_cell_sends_the_chip_values_inside_its_range(rng):
     assert np.allclose(state, 1)
 
 
+def test_cell_for_the_chip_gives_back_its_weights_unscaled():
+    with nengo.Network(seed=0) as net:
+        cell = LoihiLMUCell(**CELL)
+    with nengo.Simulator(net, progress_bar=False) as sim:
+        weights = cell.get_weights(sim)
+    scaled = sim.data[cell.weight_connections["memory_kernel"]].weights
+    assert not np.allclose(scaled, cell.weights["memory_kernel"])
+    for name, value in cell.weights.items():
+        assert np.allclose(weights[name], value), name
+
+
 def test_state_peaks_refuses_cells_with_feedback(rng):
     cell = LoihiLMUCell(
         **dict(CELL, memory_to_memory=True, state_range=1.0, add_to_container=False)
