@@ -57,6 +57,8 @@ from nengo_lmu.loihi import LoihiLMUCell, state_peaks
 
 UNITS, ORDER, STEPS, CLASSES, BATCH = 64, 64, 64, 10, 32
 DT = 0.001
+#: The cell for spikes, on rates: rectified-linear units, no hidden-to-hidden.
+RELU = dict(hidden_to_hidden=False, hidden_neuron_type=nengo.RectifiedLinear())
 
 
 def optimizer():
@@ -225,6 +227,17 @@ def part_exact(args, data):
     )
 
 
+def train_for_spikes(seed, args, data):
+    """
+    The cell for spikes trained on rates at one step per pixel, from keras-lmu's
+    initial weights: its test accuracy and weights.
+    """
+    _, weights = keras_model(seed)
+    del weights["hidden_kernel"]
+    acc, _, trained = train_nengo(weights, data, args.epochs, args.patience, **RELU)
+    return acc, trained
+
+
 def part_spiking(args, data):
     n, tau, rate = args.steps, args.tau, args.rate
     print(
@@ -237,7 +250,6 @@ def part_spiking(args, data):
         "| spiking hidden + memory | mean rate (Hz) |"
     )
     print("|---|---|---|---|---|---|")
-    relu = dict(hidden_to_hidden=False, hidden_neuron_type=nengo.RectifiedLinear())
     spiking = dict(
         hidden_to_hidden=False,
         hidden_neuron_type=nengo.SpikingRectifiedLinear(),
@@ -246,11 +258,7 @@ def part_spiking(args, data):
     )
     held = {name: (hold(x, n), y) for name, (x, y) in data.items()}
     for seed in args.seeds:
-        _, weights = keras_model(seed)
-        del weights["hidden_kernel"]
-        step_acc, _, trained = train_nengo(
-            weights, data, args.epochs, args.patience, **relu
-        )
+        step_acc, trained = train_for_spikes(seed, args, data)
         rate_acc, _, tuned = train_nengo(
             trained,
             held,
@@ -258,7 +266,7 @@ def part_spiking(args, data):
             args.patience,
             theta=STEPS * n * DT,
             synapse=nengo.Lowpass(tau),
-            **relu,
+            **RELU,
         )
         hidden_acc, hz = evaluate(tuned, data, n, **spiking)
         memory_input = tuned["input_encoders"][0, 0] * data["train"][0][:50]
@@ -292,7 +300,6 @@ def part_loihi(args, data):
         "| ratio |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    relu = dict(hidden_to_hidden=False, hidden_neuron_type=nengo.RectifiedLinear())
     loihi = dict(
         cell_type=LoihiLMUCell,
         hidden_to_hidden=False,
@@ -302,9 +309,7 @@ def part_loihi(args, data):
     held = {name: (hold(x, n), y) for name, (x, y) in data.items()}
     test = tuple(a[: args.test_digits] for a in data["test"])
     for seed in args.seeds:
-        _, weights = keras_model(seed)
-        del weights["hidden_kernel"]
-        _, _, trained = train_nengo(weights, data, args.epochs, args.patience, **relu)
+        _, trained = train_for_spikes(seed, args, data)
         _, _, tuned = train_nengo(
             trained,
             held,

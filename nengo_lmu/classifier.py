@@ -271,6 +271,9 @@ def classify_stream(
     stream = stream.reshape(n * period, cell.input_d)
     rest = classifier.input.output
     classifier.input.output = nengo.processes.PresentInput(stream, cell.dt)
+    with classifier:
+        # every step (``probe`` keeps only the last one in NengoDL)
+        probe = nengo.Probe(classifier.output, label="scores, every step")
     try:
         with simulator(
             classifier if network is None else network, dt=cell.dt, **sim_kwargs
@@ -278,7 +281,10 @@ def classify_stream(
             sim.run_steps(n * period + latency)
     finally:
         classifier.input.output = rest
-    return sim.data[classifier.probe][np.arange(n) * period + steps - 1 + latency]
+        classifier.probes.remove(probe)
+    scores = np.asarray(sim.data[probe])
+    scores = scores.reshape(-1, scores.shape[-1])  # NengoDL: a minibatch of 1
+    return scores[np.arange(n) * period + steps - 1 + latency]
 
 
 def firing_rates(sim, classifier, x):
