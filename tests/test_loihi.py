@@ -228,20 +228,24 @@ def digits(rng, n, steps=40):
     return np.repeat(rng.uniform(0, 1, size=(n, steps // 4, 1)), 4, axis=1)
 
 
-def test_cell_for_nengo_makes_up_for_the_chips_input_filter(Simulator, rng):
+@pytest.mark.parametrize(
+    "options", [{}, dict(memory_d=2, input_d=2, use_bias=True, hidden_to_hidden=True)]
+)
+def test_cell_for_nengo_makes_up_for_the_chips_input_filter(Simulator, rng, options):
     from nengo_lmu import LMUCell
 
-    x = digits(rng, 1)[0]
+    cell_kwargs = dict(CELL, **options)
+    x = np.repeat(digits(rng, 1), cell_kwargs.get("input_d", 1), axis=2)[0]
     with nengo.Network(seed=0) as net:
         stim = nengo.Node(nengo.processes.PresentInput(x, DT))
-        loihi_cell = LoihiLMUCell(target="nengo", **CELL)
+        loihi_cell = LoihiLMUCell(target="nengo", **cell_kwargs)
         # the reference: LMUCell with nengo_loihi's model of the chip's neurons;
         # what the host sends to the chip goes through nengo_loihi's filter,
         # which the memory state makes up for (it arrives a step late, as
         # through any synapse) and the input does not
         cell = LMUCell(
             weights=loihi_cell.weights,
-            **dict(CELL, hidden_neuron_type=LoihiSpikingRectifiedLinear()),
+            **dict(cell_kwargs, hidden_neuron_type=LoihiSpikingRectifiedLinear()),
         )
         cell.weight_connections["memory_kernel"].synapse = 0
         cell.weight_connections["input_kernel"].synapse = nengo.Lowpass(DECODE_TAU)
