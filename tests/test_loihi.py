@@ -280,7 +280,8 @@ def sent_peaks(cell_kwargs, x):
 
 def test_cell_sends_the_chip_values_inside_its_range(rng):
     x = digits(rng, 20, 80)
-    cell, (state, inputs) = sent_peaks(CELL, x)
+    with pytest.warns(UserWarning, match="state_range is the bound"):
+        cell, (state, inputs) = sent_peaks(CELL, x)
     assert np.max(state) <= 1 and np.max(inputs) <= 1
     # the default range holds for any input: real ones use a fraction of it
     # (measured: 0.73 of it for the first state, 0.24-0.36 for the others)
@@ -292,6 +293,7 @@ def test_cell_sends_the_chip_values_inside_its_range(rng):
     assert np.allclose(state, 1)
 
 
+@pytest.mark.filterwarnings("ignore:state_range is the bound")
 def test_cell_for_the_chip_gives_back_its_weights_unscaled():
     with nengo.Network(seed=0) as net:
         cell = LoihiLMUCell(**CELL)
@@ -311,6 +313,7 @@ def test_state_peaks_refuses_cells_with_feedback(rng):
         state_peaks(cell, digits(rng, 1))
 
 
+@pytest.mark.filterwarnings("ignore:state_range is the bound")
 def test_cell_on_the_emulator_scores_as_in_nengo(rng):
     x = digits(rng, 16)
     phases = {"voltage": nengo.dists.Uniform(0, 1)}
@@ -349,6 +352,7 @@ def test_cell_on_the_emulator_scores_as_in_nengo(rng):
     assert error("other phases") < 0.5 * np.std(scores["nengo"])
 
 
+@pytest.mark.filterwarnings("ignore:state_range is the bound")
 def test_cell_on_the_chip_uses_one_core_for_its_hidden_neurons(rng):
     with nengo.Network(seed=0) as net:
         LMUClassifier(4, cell_type=LoihiLMUCell, **CELL)
@@ -358,6 +362,7 @@ def test_cell_on_the_chip_uses_one_core_for_its_hidden_neurons(rng):
     assert report.decode_neurons == 0
 
 
+@pytest.mark.filterwarnings("ignore:state_range is the bound")
 @pytest.mark.parametrize(
     "kwargs, attr",
     [
