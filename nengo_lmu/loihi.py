@@ -339,7 +339,9 @@ class LoihiLMUCell(LMUCell):
       ``input_range``, and the weights on the chip are multiplied by them
       (`.get_weights` returns the cell's weights, not these);
     - on the chip, whatever the host sends is filtered by nengo_loihi's
-      ``Lowpass(0.005)`` (``DECODE_TAU``) before it reaches the neurons; the
+      ``Lowpass(0.005)`` (``DECODE_TAU``) before it reaches the neurons (by the
+      cell's ``synapse`` if it is longer and ``hidden_to_hidden``: the chip
+      gives the neurons one filter for all their inputs); the
       high orders of the memory change within a few steps, and the filter
       would wipe them out (psDigits: 94% to 45% on rates). So the host sends
       ``(m[k] - a m[k-1]) / (1 - a)``, with ``a`` the filter's decay per step,
@@ -385,6 +387,9 @@ class LoihiLMUCell(LMUCell):
         Divides the input sent to the chip.
     state_range : (memory_d * order,) np.ndarray
         Divides what is sent to the chip for each memory state.
+    chip_tau : float
+        Time constant of the chip's filter on the hidden neurons' inputs, which
+        what the host sends makes up for.
 
     Examples
     --------
@@ -439,6 +444,19 @@ class LoihiLMUCell(LMUCell):
                 attr="synapse",
                 obj=self,
             )
+        if kwargs.get("hidden_to_hidden", True):
+            tau = synapse if isinstance(synapse, numbers.Real) else None
+            tau = getattr(synapse, "tau", tau)
+            if tau is None or tau < DECODE_TAU:
+                raise ValidationError(
+                    f"On the chip the hidden neurons have one synaptic filter, "
+                    f"at least nengo_loihi's {DECODE_TAU} s on what the host "
+                    f"sends; their hidden-to-hidden weights cannot have a shorter "
+                    f"synapse ({synapse=}). Give synapse >= {DECODE_TAU}, or "
+                    f"hidden_to_hidden=False",
+                    attr="synapse",
+                    obj=self,
+                )
         for name, fix in [
             ("memory_neurons", "the exact memory runs on the host; give None"),
             (
@@ -524,7 +542,8 @@ class LoihiLMUCell(LMUCell):
         return self.memory_d * self.order
 
     def _build_hidden(self):
-        self._input_decay = _input_decay(self.dt)
+        self.chip_tau = _chip_tau(self)
+        self._input_decay = _input_decay(self)
         self.state_range = self._state_range()
         # only the chip's input neurons need the values scaled: in nengo and
         # NengoDL, scaling would only slow the training of the scaled weights
@@ -554,7 +573,7 @@ class LoihiLMUCell(LMUCell):
             self._fixed(
                 nengo.Connection(pre, sent, transform=1 / value_range, synapse=None)
             )
-        filtered = None if self.target == "loihi" else nengo.Lowpass(DECODE_TAU)
+        filtered = None if self.target == "loihi" else nengo.Lowpass(self.chip_tau)
         self.weight_connections[name] = nengo.Connection(
             sent,
             post,
@@ -571,9 +590,22 @@ class LoihiLMUCell(LMUCell):
         return weights
 
 
-def _input_decay(dt):
+def _chip_tau(cell):
+    """
+    Time constant of the filter on every input of the hidden neurons on the chip.
+
+    nengo_loihi gives a block of neurons one filter, the longest of its
+    inputs' synapses: its own ``DECODE_TAU`` on what the host sends, and the
+    cell's ``synapse`` on the hidden-to-hidden weights.
+    """
+    if not cell.options["hidden_to_hidden"] or cell.synapse is None:
+        return DECODE_TAU
+    return max(DECODE_TAU, cell.synapse.tau)
+
+
+def _input_decay(cell):
     """Decay per step of the chip's filter on what the host sends."""
-    return np.exp(-dt / DECODE_TAU)
+    return np.exp(-cell.dt / _chip_tau(cell))
 
 
 def state_peaks(cell, x, weights=None):
@@ -613,7 +645,7 @@ def state_peaks(cell, x, weights=None):
     u = x @ np.asarray(weights["input_encoders"]).T
     if cell.options["use_bias"]:
         u = u + weights["memory_bias"]
-    a = _input_decay(cell.dt)
+    a = _input_decay(cell)
     m = np.zeros(u.shape[:1] + (cell.memory_d, cell.order))
     peaks = np.zeros((cell.memory_d, cell.order))
     for k in range(u.shape[1]):

@@ -229,9 +229,15 @@ def digits(rng, n, steps=40):
 
 
 @pytest.mark.parametrize(
-    "options", [{}, dict(memory_d=2, input_d=2, use_bias=True, hidden_to_hidden=True)]
+    "options, chip_tau",
+    [
+        ({}, DECODE_TAU),
+        (dict(memory_d=2, input_d=2, use_bias=True, hidden_to_hidden=True), 0.01),
+    ],
 )
-def test_cell_for_nengo_makes_up_for_the_chips_input_filter(Simulator, rng, options):
+def test_cell_for_nengo_makes_up_for_the_chips_input_filter(
+    Simulator, rng, options, chip_tau
+):
     from nengo_lmu import LMUCell
 
     cell_kwargs = dict(CELL, **options)
@@ -239,6 +245,8 @@ def test_cell_for_nengo_makes_up_for_the_chips_input_filter(Simulator, rng, opti
     with nengo.Network(seed=0) as net:
         stim = nengo.Node(nengo.processes.PresentInput(x, DT))
         loihi_cell = LoihiLMUCell(target="nengo", **cell_kwargs)
+        # the chip gives the neurons one filter: the longest of their inputs'
+        assert loihi_cell.chip_tau == chip_tau
         # the reference: LMUCell with nengo_loihi's model of the chip's neurons;
         # what the host sends to the chip goes through nengo_loihi's filter,
         # which the memory state makes up for (it arrives a step late, as
@@ -248,7 +256,8 @@ def test_cell_for_nengo_makes_up_for_the_chips_input_filter(Simulator, rng, opti
             **dict(cell_kwargs, hidden_neuron_type=LoihiSpikingRectifiedLinear()),
         )
         cell.weight_connections["memory_kernel"].synapse = 0
-        cell.weight_connections["input_kernel"].synapse = nengo.Lowpass(DECODE_TAU)
+        chip = nengo.Lowpass(loihi_cell.chip_tau)
+        cell.weight_connections["input_kernel"].synapse = chip
         probes = []
         for c in (loihi_cell, cell):
             nengo.Connection(stim, c.input, synapse=None)
@@ -370,6 +379,8 @@ def test_cell_on_the_chip_uses_one_core_for_its_hidden_neurons(rng):
         (dict(hidden_neuron_type=nengo.Tanh()), "hidden_neuron_type"),
         (dict(hidden_neuron_type=nengo.RectifiedLinear()), "hidden_neuron_type"),
         (dict(synapse=nengo.Alpha(0.01)), "synapse"),
+        (dict(hidden_to_hidden=True, synapse=0.001), "synapse"),
+        (dict(hidden_to_hidden=True, synapse=None), "synapse"),
         (dict(memory_neurons=dict(n_neurons=800)), "memory_neurons"),
         (dict(hidden_to_memory=True), "hidden_to_memory"),
         (dict(memory_to_memory=True), "state_range"),
