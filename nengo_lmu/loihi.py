@@ -87,6 +87,15 @@ def _loihi_neuron_type(neuron_type):
     return neuron_type
 
 
+def _check_target(target, obj):
+    if target not in TARGETS:
+        raise ValidationError(
+            f"Unknown target ({target=}); use one of {TARGETS}",
+            attr="target",
+            obj=obj,
+        )
+
+
 def _identity(t, x):
     return x
 
@@ -190,12 +199,7 @@ class LoihiLegendreMemory(LegendreMemory):
         recurrent_solver=nengo.solvers.LstsqL2(reg=0.01, weights=True),
         **kwargs,
     ):
-        if target not in TARGETS:
-            raise ValidationError(
-                f"Unknown target ({target=}); use one of {TARGETS}",
-                attr="target",
-                obj=self,
-            )
+        _check_target(target, self)
         if not getattr(recurrent_solver, "weights", False):
             raise ValidationError(
                 f"The recurrent solver must solve for weights ({recurrent_solver=})"
@@ -422,12 +426,7 @@ class LoihiLMUCell(LMUCell):
         hidden_neuron_type=nengo.SpikingRectifiedLinear(),
         **kwargs,
     ):
-        if target not in TARGETS:
-            raise ValidationError(
-                f"Unknown target ({target=}); use one of {TARGETS}",
-                attr="target",
-                obj=self,
-            )
+        _check_target(target, self)
         self.target = target
         self.input_range = check_positive(
             input_range, "input_range", "give the largest |x| of the input", self
