@@ -19,9 +19,9 @@
 #   the same network in nengo (the test suite allows 5 times);
 # - order 6 at 1,200 neurons follows the delay on the emulator with
 #   SpikingRectifiedLinear neurons, at about 15 times nengo's error; with LIF
-#   neurons it is erratic. What limits it is the chip's neuron dynamics
-#   (spikes on whole time steps), not its 8-bit weights (see *Running on
-#   Loihi*, *Accuracy and cost*);
+#   neurons it is erratic. What limits it is not found yet: nengo_loihi's
+#   models of the chip's neurons, in nengo, account for little of it (see
+#   *Running on Loihi*, *Accuracy and cost*);
 # - the LMU cell (`LoihiLMUCell`: its hidden neurons on the chip, its memory
 #   exact on the host) trained in NengoDL for psDigits classifies on the
 #   emulator within a few points of the same weights in nengo (last section).
