@@ -319,15 +319,22 @@ def part_loihi(args, data):
             target="nengo",
             **loihi,
         )
-        dl_acc, hz = evaluate(tuned, data, n, target="nengo", **loihi)
+        dl_acc, hz = evaluate(tuned, dict(data, test=test), n, target="nengo", **loihi)
         nengo_acc, nengo_s = stream_accuracy(
             tuned, test, n, nengo.Simulator, target="nengo", **loihi
         )
         # what the host sends to the chip, scaled to the training digits' peaks
-        memory = LoihiLMUCell(
-            UNITS, ORDER, STEPS * n * DT, dt=DT, add_to_container=False
+        cell = LoihiLMUCell(
+            UNITS,
+            ORDER,
+            STEPS * n * DT,
+            dt=DT,
+            target="nengo",
+            input_to_hidden=True,
+            add_to_container=False,
+            **{name: value for name, value in loihi.items() if name != "cell_type"},
         )
-        peaks = state_peaks(memory, held["train"][0], tuned)
+        peaks = state_peaks(cell, held["train"][0], tuned)
         emulator_acc, emulator_s = stream_accuracy(
             tuned,
             test,
