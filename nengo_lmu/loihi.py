@@ -517,7 +517,7 @@ class LoihiLMUCell(LMUCell):
             if self.options["use_bias"]:
                 u_max = u_max + np.abs(self.weights["memory_bias"])
             # the bound of (m[k] - a m[k-1]) / (1 - a), the state sent
-            a = self._input_decay
+            a = _input_decay(self)
             change = (self.Ad - a * np.eye(self.order)) @ self.Bd
             bound = np.abs(self.Bd[:, 0]) + state_bound(self.Ad, change)
             return np.kron(u_max, bound / (1 - a))
@@ -542,7 +542,6 @@ class LoihiLMUCell(LMUCell):
 
     def _build_hidden(self):
         self.chip_tau = _chip_tau(self)
-        self._input_decay = _input_decay(self)
         self.state_range = self._state_range()
         # only the chip's input neurons need the values scaled: in nengo and
         # NengoDL, scaling would only slow the training of the scaled weights
@@ -561,7 +560,7 @@ class LoihiLMUCell(LMUCell):
         if name == "memory_kernel":
             # send (m[k] - a m[k-1]) / (1 - a): through the chip's input filter
             # (y[k] = a y[k-1] + (1 - a) sent[k]) the neurons receive m[k]
-            a = self._input_decay
+            a = _input_decay(self)
             for transform, delay in [(1 / (1 - a), None), (-a / (1 - a), 0)]:
                 self._fixed(
                     nengo.Connection(
