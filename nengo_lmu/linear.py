@@ -157,6 +157,15 @@ def simulate(Ad, Bd, u, x0=None):
     return states
 
 
+def _check_rtol(rtol):
+    if not 0 < rtol < 1:
+        raise ValidationError(
+            f"Must be between 0 and 1, exclusive ({rtol=}); give the fraction "
+            "of the response to neglect, e.g. 0.01",
+            attr="rtol",
+        )
+
+
 def state_bound(Ad, Bd, rtol=1e-9, max_steps=10**6):
     """
     The largest magnitude each state can reach for an input bounded by one.
@@ -190,6 +199,7 @@ def state_bound(Ad, Bd, rtol=1e-9, max_steps=10**6):
         If the impulse response does not die out within ``max_steps``.
     """
     Ad, Bd = as_system(Ad, Bd)
+    _check_rtol(rtol)
     response = Bd.copy()
     bound = np.zeros(len(Ad))
     for _ in range(max_steps):
@@ -231,6 +241,7 @@ def settling_steps(Ad, rtol=0.01, max_steps=10**5):
         If the system has not settled within ``max_steps``.
     """
     Ad = np.asarray(Ad, dtype=np.float64)
+    _check_rtol(rtol)
     power = np.eye(len(Ad))
     for k in range(max_steps + 1):
         if np.linalg.norm(power) <= rtol:

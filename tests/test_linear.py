@@ -4,7 +4,7 @@ import scipy.signal
 from nengo.exceptions import ValidationError
 
 from nengo_lmu import LegendreDelay, discretize, simulate
-from nengo_lmu.linear import state_bound
+from nengo_lmu.linear import settling_steps, state_bound
 
 
 @pytest.mark.parametrize(
@@ -71,6 +71,23 @@ def test_state_bound_is_the_worst_case(rng, order, theta_steps):
         assert np.isclose(reached, bound[i], rtol=1e-6)
 
 
-def test_state_bound_refuses_an_unstable_system():
-    with pytest.raises(ValidationError, match="has not died out"):
-        state_bound([[1.0]], [[1.0]], max_steps=100)
+def test_settling_steps_shrink_every_state():
+    Ad, _ = LegendreDelay(0.02, 4).discretize(0.001)
+    k = settling_steps(Ad, rtol=0.01)
+    power = np.linalg.matrix_power(Ad, k)
+    assert np.linalg.norm(power, 2) <= 0.01
+    # not settled one step earlier, by the same (Frobenius) measure
+    assert np.linalg.norm(np.linalg.matrix_power(Ad, k - 1)) > 0.01
+    # the window is 20 steps: a delay system forgets after about one window
+    assert 15 <= k <= 60
+
+
+@pytest.mark.parametrize("function", [settling_steps, state_bound])
+def test_bounds_refuse_unstable_systems_and_bad_tolerances(function):
+    args = ([[1.0]],) if function is settling_steps else ([[1.0]], [[1.0]])
+    with pytest.raises(ValidationError, match="stable system"):
+        function(*args, max_steps=100)
+    for rtol in (0, 1, -0.1):
+        with pytest.raises(ValidationError) as error:
+            function(*args, rtol=rtol)
+        assert error.value.attr == "rtol"
