@@ -96,18 +96,14 @@ def main(argv=None):
         f"{'neurons':>24}{'emulator':>10}{'nengo (same net)':>18}"
         f"{'nengo, chip models':>20}{'LegendreMemory':>16}{'emulator / nengo':>18}"
     )
-    from nengo_loihi.neurons import LoihiLIF, LoihiSpikingRectifiedLinear
+    from nengo_lmu.loihi import chip_neuron_model
 
-    chip_models = {
-        nengo.LIF: LoihiLIF(),
-        nengo.SpikingRectifiedLinear: LoihiSpikingRectifiedLinear(),
-    }
     walls = {}
     for nt in NEURON_TYPES:
         name = type(nt).__name__
         emu = [loihi_run(nt, n_neurons, s, "loihi") for s in seeds]
         ref = [loihi_run(nt, n_neurons, s, "nengo") for s in seeds]
-        chip_nt = chip_models[type(nt)]
+        chip_nt = chip_neuron_model(nt)
         modelled = np.mean(
             [loihi_run(chip_nt, n_neurons, s, "nengo")["nrmse"] for s in seeds]
         )

@@ -70,8 +70,25 @@ def _chip_neuron_type(neuron_type):
     return False
 
 
-def _loihi_neuron_type(neuron_type):
-    """The nengo_loihi model of a neuron type as the chip runs it, in nengo."""
+def chip_neuron_model(neuron_type):
+    """
+    nengo_loihi's model of a neuron type as the chip runs it, for nengo.
+
+    Run a network in nengo with these neurons to see what the chip's neurons
+    (whole-step spikes, reset to zero) cost, apart from the rest of the chip.
+
+    Parameters
+    ----------
+    neuron_type : nengo.neurons.NeuronType
+        A neuron type the chip runs.
+
+    Returns
+    -------
+    nengo.neurons.NeuronType
+        ``nengo_loihi.neurons.LoihiLIF`` for `nengo.LIF`,
+        ``LoihiSpikingRectifiedLinear`` for `nengo.SpikingRectifiedLinear` (with
+        the same parameters); any other type unchanged.
+    """
     neurons = _nengo_loihi("Modelling Loihi neurons").neurons
     if isinstance(neuron_type, (neurons.LoihiLIF, neurons.LoihiSpikingRectifiedLinear)):
         return neuron_type
@@ -346,7 +363,7 @@ class LoihiLegendreMemory(LegendreMemory):
         if not getattr(ensemble.neuron_type, "spiking", False):
             return 0.0
         copy = ensemble.copy(add_to_container=False)
-        copy.neuron_type = _loihi_neuron_type(ensemble.neuron_type)
+        copy.neuron_type = chip_neuron_model(ensemble.neuron_type)
         return measure_lead(copy, synapse, self.dt, seed=0 if seed is None else seed)
 
     def _connect(self):
@@ -594,7 +611,7 @@ class LoihiLMUCell(LMUCell):
                 attr="hidden_neuron_type",
                 obj=self,
             )
-        return super()._scaled_neuron_type(_loihi_neuron_type(neuron_type))
+        return super()._scaled_neuron_type(chip_neuron_model(neuron_type))
 
     def _state_range(self):
         """``state_range`` as given, or the largest the input can make it."""
@@ -692,7 +709,7 @@ def _chip_tau(cell):
 
 def _input_decay(cell):
     """Decay per step of the chip's filter on what the host sends."""
-    return np.exp(-cell.dt / _chip_tau(cell))
+    return np.exp(-cell.dt / cell.chip_tau)
 
 
 def state_peaks(cell, x, weights=None):

@@ -15,6 +15,7 @@ from nengo_lmu.loihi import (  # noqa: E402
     Paired,
     _delayed,
     check,
+    chip_neuron_model,
     state_peaks,
 )
 
@@ -72,6 +73,17 @@ def test_emulator_tracks_nengo(neuron_type):
     # a memory that diverges or loses its state is near or above 1
     assert errors["nengo"] < 0.05, errors
     assert errors["loihi"] < 2.5 * errors["nengo"], errors
+
+
+def test_chip_neuron_model():
+    lif = chip_neuron_model(nengo.LIF(tau_rc=0.03, tau_ref=0.003, amplitude=0.5))
+    assert isinstance(lif, nengo_loihi.neurons.LoihiLIF)
+    assert (lif.tau_rc, lif.tau_ref, lif.amplitude) == (0.03, 0.003, 0.5)
+    relu = chip_neuron_model(nengo.SpikingRectifiedLinear(amplitude=0.2))
+    assert isinstance(relu, LoihiSpikingRectifiedLinear) and relu.amplitude == 0.2
+    assert chip_neuron_model(relu) is relu
+    rate = nengo.RectifiedLinear()
+    assert chip_neuron_model(rate) is rate
 
 
 def test_paired_samples():
