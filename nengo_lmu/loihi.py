@@ -7,6 +7,7 @@ reason, before `nengo_loihi.Simulator` is called. This module imports without
 nengo_loihi; `check` and the measurement of Loihi neurons' lead need it.
 """
 
+import copy
 import numbers
 import warnings
 
@@ -46,6 +47,8 @@ DECODE_TAU = 0.005
 # the hidden state returns to the host through probes (measured against the
 # same network in nengo, target="nengo")
 CELL_LATENCY_STEPS = 1
+# most copies of the input connection `LoihiLegendreMemory` tries per ensemble
+MAX_INPUT_COPIES = 32
 # default recurrent time constant on the chip: the recurrent weights grow with
 # it, and so does the effect of the chip neurons' integer-step dynamics
 CHIP_TAU = 0.05
@@ -204,6 +207,17 @@ class LoihiLegendreMemory(LegendreMemory):
       cancels (with independent neurons, the rounding errors times that
       constant firing cost more than the signal's precision: 0.14 against
       0.035 delay NRMSE at order 6);
+    - the input reaches each ensemble through ``input_copies`` identical
+      connections, each carrying its share of ``B``: nengo_loihi sets a
+      core's weight scale by its largest weight, which for one connection is
+      the input's (its two on/off input neurons carry as much as all the
+      ensemble's neurons), and every other weight into the core is rounded
+      to a multiple of 1/255 of it. Smaller input weights let nengo_loihi
+      scale the core up until its neurons' thresholds and biases reach the
+      chip's limits, so the recurrent weights keep more of their bits.
+      ``"auto"`` picks, per ensemble, the number of copies that gives the
+      largest scale, from nengo_loihi's own discretization of a trial build
+      of the memory (`choose_input_copies`);
     - delay readouts make up for the time the input takes to reach the chip
       and the state to return to the host (``readout_latency``, 1.5 steps);
       so that ``state`` lags as a whole, its part computed on the host, the
@@ -244,6 +258,13 @@ class LoihiLegendreMemory(LegendreMemory):
     recurrent_solver : nengo.solvers.Solver, optional
         Solver of the recurrent connections; it must solve for weights
         (``weights=True``).
+    input_copies : "auto" or int or sequence of int, optional
+        Number of connections that share the input into each ensemble (one
+        number for all, or one per state dimension). ``"auto"`` (the default)
+        chooses them for the chip with `choose_input_copies`, which builds the
+        memory once with nengo_loihi (a few seconds). Only the chip needs
+        them: with ``target="nengo"`` the input has one connection, which the
+        copies add up to exactly.
     **kwargs
         `.LegendreMemory` parameters (``size_in``, ``synapse``, ``dt``,
         ``process``, ``discretizer``, ``neuron_lead``, ``solver``, ``label``,
@@ -259,6 +280,9 @@ class LoihiLegendreMemory(LegendreMemory):
     A_chip : (order, order) np.ndarray
         The recurrent matrix (``A_mapped``) the network implements, without
         the couplings the chip cannot hold; ``state`` decodes with it too.
+    input_copies : (order,) np.ndarray
+        Number of connections sharing the input into each ensemble (all 1
+        with ``target="nengo"``).
 
     Notes
     -----
@@ -287,9 +311,25 @@ class LoihiLegendreMemory(LegendreMemory):
         n_neurons=None,
         target="loihi",
         recurrent_solver=nengo.solvers.LstsqL2(reg=0.01, weights=True),
+        input_copies="auto",
         **kwargs,
     ):
         _check_target(target, self)
+        if not (isinstance(input_copies, str) and input_copies == "auto"):
+            copies = np.atleast_1d(input_copies)
+            if not (
+                copies.ndim == 1
+                and copies.size in (1, order)
+                and np.issubdtype(copies.dtype, np.integer)
+                and np.all(copies >= 1)
+            ):
+                raise ValidationError(
+                    f"input_copies must be 'auto', a positive integer, or one "
+                    f"positive integer per state dimension ({order}) "
+                    f"({input_copies=}); use e.g. 'auto' or 1",
+                    attr="input_copies",
+                    obj=self,
+                )
         if not getattr(recurrent_solver, "weights", False):
             raise ValidationError(
                 f"The recurrent solver must solve for weights ({recurrent_solver=})"
@@ -335,6 +375,12 @@ class LoihiLegendreMemory(LegendreMemory):
         self.target = target
         self.recurrent_solver = recurrent_solver
         super().__init__(order, theta, n_neurons=n_neurons, layout=layout, **kwargs)
+        if target == "nengo":
+            input_copies = 1
+        elif isinstance(input_copies, str):
+            input_copies = choose_input_copies(self)
+        self.input_copies = np.broadcast_to(input_copies, order).astype(int)
+        self._copy_input()
 
     @property
     def readout_latency(self):
@@ -387,6 +433,7 @@ class LoihiLegendreMemory(LegendreMemory):
         order = self.system.order
         scale = self.scaling.scale[:, None]
         input_synapse = None if self.target == "loihi" else self.synapse
+        self._input_connections = {}
         for m in range(self.size_in):
             ensembles = self.memory.ea_ensembles[m * order : (m + 1) * order]
             state = self.state[m * order : (m + 1) * order]
@@ -397,7 +444,7 @@ class LoihiLegendreMemory(LegendreMemory):
                 post.max_rates = _paired(post.max_rates)
                 post.intercepts = _paired(post.intercepts)
                 post.eval_points = _paired(post.eval_points, mirror=True)
-                nengo.Connection(
+                self._input_connections[post] = nengo.Connection(
                     self.input[m],
                     post.neurons,
                     transform=encoders * self.B_mapped[j, 0] / post.radius,
@@ -428,6 +475,101 @@ class LoihiLegendreMemory(LegendreMemory):
                     else _delayed(self.synapse, LOIHI_LATENCY_STEPS, self.dt)
                 ),
             )
+
+    def _copy_input(self):
+        """Share each ensemble's input between ``input_copies`` connections."""
+        order = self.system.order
+        # in a network of their own, added last, so that they leave the seeds
+        # (and so the neurons) of the rest of the memory as they are
+        with self, nengo.Network(label="input copies"):
+            for k, post in enumerate(self.memory.ea_ensembles):
+                copies = self.input_copies[k % order]
+                if copies == 1:
+                    continue
+                conn = self._input_connections[post]
+                conn.transform = np.asarray(conn.transform.init) / copies
+                for _ in range(copies - 1):
+                    nengo.Connection(
+                        conn.pre,
+                        conn.post,
+                        transform=conn.transform,
+                        synapse=conn.synapse,
+                    )
+
+
+def choose_input_copies(memory, max_copies=MAX_INPUT_COPIES):
+    """
+    Per ensemble, the copies of the input that let the chip scale it most.
+
+    nengo_loihi scales a core's weights, thresholds and biases by
+    ``255 / w_max`` (``w_max`` its largest weight) times a power of two, the
+    largest for which its thresholds and biases still fit the chip; every
+    weight then rounds to a multiple of about ``w_max / 255``. The input's
+    weights into a memory ensemble are the largest (two on/off input neurons
+    carry as much as all the ensemble's neurons); ``k`` connections each
+    carrying ``1/k`` of them lower ``w_max`` towards the largest recurrent
+    weight. This builds the memory with nengo_loihi (not discretized) and, per
+    ensemble, applies nengo_loihi's discretization of the core to each ``k``
+    up to ``max_copies``, keeping the smallest ``k`` with the largest scale.
+
+    Parameters
+    ----------
+    memory : LoihiLegendreMemory
+        The memory, built with one connection per ensemble for its input.
+    max_copies : int, optional
+        The most copies tried per ensemble.
+
+    Returns
+    -------
+    (order,) np.ndarray
+        The number of copies for each state dimension (the largest over the
+        memories, for ``size_in > 1``).
+    """
+    nengo_loihi = _nengo_loihi("Choosing the copies of the input for Loihi")
+    from nengo_loihi.builder.discretize import discretize_compartment
+
+    def voltage_scale(compartment, w_max):
+        try:
+            info = discretize_compartment(copy.deepcopy(compartment), w_max)
+        except BuildError:  # no weight exponent fits
+            return 0.0
+        return info["v_scale"]
+
+    def largest(synapses):
+        return max((np.abs(w).max() for s in synapses for w in s.weights), default=0.0)
+
+    seed = 0 if memory.seed is None else memory.seed
+    trial = nengo.Network(seed=seed, add_to_container=False)
+    trial.networks.append(memory)
+    with trial:
+        driver = nengo.Node(np.zeros(memory.size_in))
+        nengo.Connection(driver, memory.input, synapse=None)
+    model = nengo_loihi.builder.Model(dt=memory.dt)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.build(trial, discretize=False)
+
+    # the synapses the host's spikes (the input) reach
+    input_synapses = {axon.target for spikes in model.inputs for axon in spikes.axons}
+    order = memory.system.order
+    copies = np.ones(order, dtype=int)
+    for k, ens in enumerate(memory.memory.ea_ensembles):
+        # nengo_loihi may split the ensemble over cores (blocks), each scaled
+        # on its own: the copies give the largest product of their scales
+        log_scales = np.zeros(max_copies)
+        for block in model.objs[ens]["out"]:
+            inputs = [s for s in block.synapses if s in input_synapses]
+            w_in = largest(inputs)
+            w_rec = largest([s for s in block.synapses if s not in inputs])
+            log_scales += np.log2(
+                [
+                    voltage_scale(block.compartment, max(w_in / n, w_rec))
+                    for n in range(1, max_copies + 1)
+                ]
+            )
+        best = 1 + int(np.argmax(log_scales))  # the first of equal scales
+        copies[k % order] = max(copies[k % order], best)
+    return copies
 
 
 class LoihiLMUCell(LMUCell):

@@ -118,6 +118,77 @@ def test_memory_neurons_come_in_mirrored_pairs():
         assert np.allclose(weights[:, 0::2], -weights[:, 1::2], rtol=1e-6, atol=0)
 
 
+def input_weights(sim, mem):
+    """Per ensemble: the input's connections to its neurons and their sum."""
+    result = []
+    for ens in mem.memory.ea_ensembles:
+        conns = [
+            conn
+            for conn in mem.all_connections
+            if conn.pre_obj is mem.input and conn.post_obj == ens.neurons
+        ]
+        result.append((conns, sum(sim.data[conn].weights for conn in conns)))
+    return result
+
+
+def test_input_copies_share_the_input():
+    """The copies add up to the one connection, and leave the neurons alone."""
+    nets = [memory_network(input_copies=copies) for copies in (1, [1, 2, 3])]
+    sims = [nengo.Simulator(net, dt=DT, progress_bar=False) for net in nets]
+    one, three = (input_weights(sim, net.mem) for sim, net in zip(sims, nets))
+    assert list(nets[1].mem.input_copies) == [1, 2, 3]
+    for k, ((conns1, w1), (conns, w)) in enumerate(zip(one, three)):
+        assert len(conns1) == 1 and len(conns) == k + 1
+        assert np.allclose(w, w1, rtol=1e-12, atol=0)
+        for conn in conns:
+            assert np.allclose(sims[1].data[conn].weights, w / (k + 1), rtol=1e-12)
+    for ens1, ens in zip(*(net.mem.memory.ea_ensembles for net in nets)):
+        assert np.all(sims[0].data[ens1].gain == sims[1].data[ens].gain)
+        assert np.all(sims[0].data[ens1].bias == sims[1].data[ens].bias)
+    # in nengo one connection carries the input: the copies would add up to it
+    assert list(memory_network("nengo", input_copies=3).mem.input_copies) == [1] * 3
+
+
+def chip_scales(net):
+    """nengo_loihi's voltage scale of each core of the memory."""
+    model = nengo_loihi.builder.Model(dt=DT)
+    model.build(net)
+    return np.array(
+        [
+            block.compartment.discretize_info["v_scale"]
+            for ens in net.mem.memory.ea_ensembles
+            for block in model.objs[ens]["out"]
+        ]
+    )
+
+
+@pytest.mark.parametrize("neuron_type", [nengo.SpikingRectifiedLinear(), nengo.LIF()])
+def test_input_copies_raise_the_chips_scale(neuron_type):
+    """
+    ``"auto"`` raises the cores' scales as far as their thresholds and biases
+    allow, and lowers none.
+
+    Measured (order 3, 300 neurons, one core per ensemble): LIF 1.3, 2.8 and
+    2.5 times with 3 copies each; SpikingRectifiedLinear 1, 1.5 and 3 times
+    with 1, 3 and 3 copies (its first core's biases leave it no room).
+    """
+    one = chip_scales(memory_network(neuron_type=neuron_type, input_copies=1))
+    auto_net = memory_network(neuron_type=neuron_type)
+    auto = chip_scales(auto_net)
+    gain = auto / one
+    assert np.all(gain >= 1), gain
+    assert np.exp(np.mean(np.log(gain))) > 1.5, (gain, auto_net.mem.input_copies)
+    # each ensemble's copies are the fewest that reach its largest scale
+    for k, copies in enumerate(auto_net.mem.input_copies):
+        if copies > 1:
+            fewer = list(auto_net.mem.input_copies)
+            fewer[k] = copies - 1
+            lower = chip_scales(
+                memory_network(neuron_type=neuron_type, input_copies=fewer)
+            )
+            assert lower[k] < auto[k]
+
+
 @pytest.mark.parametrize("steps", [0, 1, 1.5, 2])
 def test_delayed_lowpass(steps):
     impulse = np.zeros(10)
@@ -249,6 +320,10 @@ def test_off_chip_objects_are_not_checked():
         (dict(n_neurons=6 * 201), "n_neurons"),
         (dict(neuron_type=nengo.LIFRate()), "neuron_type"),
         (dict(recurrent_solver=nengo.solvers.LstsqL2()), "recurrent_solver"),
+        (dict(input_copies=0), "input_copies"),
+        (dict(input_copies=1.5), "input_copies"),
+        (dict(input_copies="many"), "input_copies"),
+        (dict(input_copies=[1, 2]), "input_copies"),
     ],
 )
 def test_memory_refuses_what_the_chip_cannot_run(kwargs, attr):
