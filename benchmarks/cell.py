@@ -1,5 +1,5 @@
 """
-psDigits with `nengo_lmu.LMUCell` in NengoDL, against keras-lmu in the same run.
+psDigits or psMNIST with `nengo_lmu.LMUCell` in NengoDL, against keras-lmu.
 
 psDigits: scikit-learn's 1,797 8x8 digits as 64-step pixel sequences under a
 fixed permutation (`nengo_lmu.datasets.psdigits`). The cell: units 64, order 64,
@@ -31,12 +31,19 @@ loihi
     to its peaks on the training digits, `.loihi.state_peaks`), with their
     wall times.
 
+psMNIST (``--mnist PATH``, exact part only): keras-lmu's psMNIST example, the
+same comparison on MNIST from a keras-format ``mnist.npz``: units 212, order
+256, theta 784 steps, no hidden-to-memory or memory-to-memory connections,
+input encoders initialized to 1, batch 100 (`nengo_lmu.datasets.psmnist`, the
+last ``--validation`` training images held out).
+
 Usage: ``python benchmarks/cell.py [--part exact|spiking|loihi] [--seeds 0 1 2]``
-``[--epochs 40] [--quick]``
+``[--epochs 40] [--quick] [--mnist mnist.npz --validation 10000]``
 """
 
 import argparse
 import time
+from dataclasses import dataclass, field
 
 import nengo
 import nengo_dl
@@ -51,12 +58,42 @@ from nengo_lmu.classifier import (
     firing_rates,
     train_classifier,
 )
-from nengo_lmu.datasets import hold, psdigits
+from nengo_lmu.datasets import hold, psdigits, psmnist
 from nengo_lmu.linear import settling_steps
 from nengo_lmu.loihi import LoihiLMUCell, state_peaks
 
-UNITS, ORDER, STEPS, CLASSES, BATCH = 64, 64, 64, 10, 32
 DT = 0.001
+CLASSES = 10
+
+
+@dataclass(frozen=True)
+class Task:
+    """
+    A pixel-sequence task and keras-lmu's configuration of the cell for it.
+
+    ``options`` are the connections of the cell (keras-lmu's and `.LMUCell`'s
+    names); ``keras_options`` are given to keras-lmu alone (its initializers,
+    which `.weights_from_keras` carries over).
+    """
+
+    steps: int
+    units: int
+    order: int
+    batch: int
+    options: dict = field(default_factory=lambda: dict(input_to_hidden=True))
+    keras_options: dict = field(default_factory=dict)
+
+
+PSDIGITS = Task(steps=64, units=64, order=64, batch=32)
+#: keras-lmu's psMNIST example.
+PSMNIST = Task(
+    steps=784,
+    units=212,
+    order=256,
+    batch=100,
+    options=dict(input_to_hidden=True, hidden_to_memory=False, memory_to_memory=False),
+    keras_options=dict(kernel_initializer="ones"),
+)
 #: The cell for spikes, on rates: rectified-linear units, no hidden-to-hidden.
 RELU = dict(hidden_to_hidden=False, hidden_neuron_type=nengo.RectifiedLinear())
 
@@ -69,18 +106,19 @@ def loss():
     return tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
 
-def keras_model(seed):
-    """keras-lmu's psDigits model and its initial weights for LMUClassifier."""
+def keras_model(seed, task=PSDIGITS):
+    """keras-lmu's model of ``task`` and its initial weights for LMUClassifier."""
     import keras_lmu
 
     tf.keras.utils.set_random_seed(seed)
-    inp = tf.keras.Input((STEPS, 1))
+    inp = tf.keras.Input((task.steps, 1))
     lmu = keras_lmu.LMU(
         memory_d=1,
-        order=ORDER,
-        theta=STEPS,
-        hidden_cell=tf.keras.layers.SimpleRNNCell(UNITS),
-        input_to_hidden=True,
+        order=task.order,
+        theta=task.steps,
+        hidden_cell=tf.keras.layers.SimpleRNNCell(task.units),
+        **task.options,
+        **task.keras_options,
     )
     dense = tf.keras.layers.Dense(CLASSES)
     model = tf.keras.Model(inp, dense(lmu(inp)))
@@ -91,13 +129,13 @@ def keras_model(seed):
     return model, weights
 
 
-def train_keras(model, data, epochs, patience):
+def train_keras(model, data, epochs, patience, batch=PSDIGITS.batch):
     """The same loop as `train_classifier`, for a Keras model."""
     (x, y), (x_val, y_val) = data["train"], data["validation"]
     best, best_weights, times = -1, None, []
     for epoch in range(epochs):
         start = time.perf_counter()
-        model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)
+        model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
         times.append(time.perf_counter() - start)
         val = np.mean(np.argmax(model.predict(x_val, verbose=0), -1) == y_val)
         if val > best:
@@ -110,14 +148,17 @@ def train_keras(model, data, epochs, patience):
     return test, times
 
 
-def classifier_simulator(weights, minibatch_size=BATCH, xla=False, **cell_kwargs):
+def classifier_simulator(
+    weights, task=PSDIGITS, minibatch_size=None, xla=False, **cell_kwargs
+):
     """
-    A NengoDL simulator of an `.LMUClassifier` for psDigits, and its parts.
+    A NengoDL simulator of an `.LMUClassifier` for ``task``, and its parts.
 
-    ``xla=True`` unrolls the 64 steps (no ``tf.while_loop``) so that the
-    training step can be compiled by XLA (``sim.compile(..., jit_compile=True)``).
+    ``xla=True`` unrolls the steps (no ``tf.while_loop``) so that the training
+    step can be compiled by XLA (``sim.compile(..., jit_compile=True)``).
     """
-    kwargs = dict(units=UNITS, order=ORDER, theta=STEPS * DT, dt=DT)
+    kwargs = dict(units=task.units, order=task.order, theta=task.steps * DT, dt=DT)
+    kwargs.update(task.options)
     kwargs.update(cell_kwargs)
     with nengo.Network(seed=0) as net:
         nengo_dl.configure_settings(stateful=False, use_loop=not xla)
@@ -125,22 +166,23 @@ def classifier_simulator(weights, minibatch_size=BATCH, xla=False, **cell_kwargs
             CLASSES,
             probe_neurons=True,
             weights=weights,
-            input_to_hidden=True,
             **kwargs,
         )
     sim = nengo_dl.Simulator(
         net,
-        minibatch_size=minibatch_size,
+        minibatch_size=minibatch_size or task.batch,
         dt=DT,
-        unroll_simulation=STEPS if xla else 1,
+        unroll_simulation=task.steps if xla else 1,
         progress_bar=False,
     )
     return sim, classifier
 
 
-def train_nengo(weights, data, epochs, patience, xla=False, **cell_kwargs):
+def train_nengo(
+    weights, data, epochs, patience, task=PSDIGITS, xla=False, **cell_kwargs
+):
     """Train a classifier; return test accuracy, epoch times and weights."""
-    sim, classifier = classifier_simulator(weights, xla=xla, **cell_kwargs)
+    sim, classifier = classifier_simulator(weights, task, xla=xla, **cell_kwargs)
     with sim:
         sim.compile(
             optimizer=optimizer(), loss={classifier.probe: loss()}, jit_compile=xla
@@ -159,7 +201,7 @@ def evaluate(weights, data, steps, **cell_kwargs):
     neurons' mean firing rate (Hz, over neurons, time and 40 test samples).
     """
     sim, classifier = classifier_simulator(
-        weights, minibatch_size=40, theta=STEPS * steps * DT, **cell_kwargs
+        weights, minibatch_size=40, theta=PSDIGITS.steps * steps * DT, **cell_kwargs
     )
     x_test, y_test = data["test"]
     x_test = hold(x_test, steps)
@@ -174,7 +216,12 @@ def stream_accuracy(weights, test, steps, simulator, sim_kwargs=None, **cell_kwa
     Accuracy on ``test`` digits run one after another in one simulation
     (`.classify_stream`), and the wall time per simulated second.
     """
-    kwargs = dict(units=UNITS, order=ORDER, theta=STEPS * steps * DT, dt=DT)
+    kwargs = dict(
+        units=PSDIGITS.units,
+        order=PSDIGITS.order,
+        theta=PSDIGITS.steps * steps * DT,
+        dt=DT,
+    )
     kwargs.update(cell_kwargs)
     with nengo.Network(seed=0) as net:
         classifier = LMUClassifier(
@@ -198,7 +245,7 @@ def stream_accuracy(weights, test, steps, simulator, sim_kwargs=None, **cell_kwa
     return np.mean(np.argmax(scores, axis=-1) == y_test), wall / simulated
 
 
-def part_exact(args, data):
+def part_exact(args, data, task):
     print(f"nengo_lmu compiled with XLA: {args.xla}")
     print(
         "| seed | keras-lmu acc. | nengo_lmu acc. | keras s/epoch | nengo_lmu s/epoch "
@@ -207,10 +254,12 @@ def part_exact(args, data):
     print("|---|---|---|---|---|---|---|")
     results = []
     for seed in args.seeds:
-        model, weights = keras_model(seed)
-        keras_acc, keras_times = train_keras(model, data, args.epochs, args.patience)
+        model, weights = keras_model(seed, task)
+        keras_acc, keras_times = train_keras(
+            model, data, args.epochs, args.patience, task.batch
+        )
         nengo_acc, nengo_times, _ = train_nengo(
-            weights, data, args.epochs, args.patience, xla=args.xla
+            weights, data, args.epochs, args.patience, task, xla=args.xla
         )
         # the first epoch includes graph construction (and XLA's compilation)
         k, n = np.median(keras_times[1:]), np.median(nengo_times[1:])
@@ -264,14 +313,14 @@ def part_spiking(args, data):
             held,
             args.finetune_epochs,
             args.patience,
-            theta=STEPS * n * DT,
+            theta=PSDIGITS.steps * n * DT,
             synapse=nengo.Lowpass(tau),
             **RELU,
         )
         hidden_acc, hz = evaluate(tuned, data, n, **spiking)
         memory_input = tuned["input_encoders"][0, 0] * data["train"][0][:50]
         memory = dict(
-            n_neurons=args.memory_neurons * ORDER,
+            n_neurons=args.memory_neurons * PSDIGITS.order,
             neuron_type=nengo.SpikingRectifiedLinear(),
             process=nengo.processes.PresentInput(hold(memory_input, n).ravel(), DT),
         )
@@ -315,7 +364,7 @@ def part_loihi(args, data):
             held,
             args.finetune_epochs,
             args.patience,
-            theta=STEPS * n * DT,
+            theta=PSDIGITS.steps * n * DT,
             target="nengo",
             **loihi,
         )
@@ -325,9 +374,9 @@ def part_loihi(args, data):
         )
         # what the host sends to the chip, scaled to the training digits' peaks
         cell = LoihiLMUCell(
-            UNITS,
-            ORDER,
-            STEPS * n * DT,
+            PSDIGITS.units,
+            PSDIGITS.order,
+            PSDIGITS.steps * n * DT,
             dt=DT,
             target="nengo",
             input_to_hidden=True,
@@ -371,13 +420,35 @@ def main():
         "--test-digits", type=int, default=None, help="streamed (loihi part)"
     )
     parser.add_argument("--quick", action="store_true", help="1 seed, 2 epochs")
+    parser.add_argument(
+        "--mnist",
+        default=None,
+        help="psMNIST from this keras-format mnist.npz instead of psDigits "
+        "(exact part only)",
+    )
+    parser.add_argument(
+        "--validation",
+        type=int,
+        default=10000,
+        help="psMNIST training images held out for validation",
+    )
     args = parser.parse_args()
     if args.quick:
         args.seeds, args.epochs, args.finetune_epochs = args.seeds[:1], 2, 1
         args.test_digits = 20
-    data = psdigits()
-    parts = {"exact": part_exact, "spiking": part_spiking, "loihi": part_loihi}
-    parts[args.part](args, data)
+    if args.mnist is None:
+        data, task = psdigits(), PSDIGITS
+    elif args.part != "exact" or args.xla:
+        parser.error("--mnist runs the exact part only, without --xla")
+    else:
+        data, task = psmnist(args.mnist, n_validation=args.validation), PSMNIST
+    for name, (x, _) in data.items():
+        print(f"{name}: {len(x)} sequences of {x.shape[1]} steps")
+    if args.part == "exact":
+        part_exact(args, data, task)
+    else:
+        parts = {"spiking": part_spiking, "loihi": part_loihi}
+        parts[args.part](args, data)
 
 
 if __name__ == "__main__":
