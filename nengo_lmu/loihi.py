@@ -19,7 +19,7 @@ from nengo_lmu.cell import LMUCell
 from nengo_lmu.linear import state_bound
 from nengo_lmu.memory import LegendreMemory
 from nengo_lmu.neurons import measure_lead
-from nengo_lmu.params import check_positive
+from nengo_lmu.params import check_integer, check_positive
 
 TARGETS = ("loihi", "nengo")
 MAX_NEURONS_PER_CORE = 1024
@@ -528,6 +528,10 @@ def choose_input_copies(memory, max_copies=MAX_INPUT_COPIES):
     nengo_loihi = _nengo_loihi("Choosing the copies of the input for Loihi")
     from nengo_loihi.builder.discretize import discretize_compartment
 
+    max_copies = check_integer(
+        max_copies, "max_copies", 1, "give the most copies to try, e.g. 32"
+    )
+
     def voltage_scale(compartment, w_max):
         try:
             info = discretize_compartment(copy.deepcopy(compartment), w_max)
@@ -561,12 +565,12 @@ def choose_input_copies(memory, max_copies=MAX_INPUT_COPIES):
             inputs = [s for s in block.synapses if s in input_synapses]
             w_in = largest(inputs)
             w_rec = largest([s for s in block.synapses if s not in inputs])
-            log_scales += np.log2(
-                [
-                    voltage_scale(block.compartment, max(w_in / n, w_rec))
-                    for n in range(1, max_copies + 1)
-                ]
-            )
+            scales = [
+                voltage_scale(block.compartment, max(w_in / n, w_rec))
+                for n in range(1, max_copies + 1)
+            ]
+            with np.errstate(divide="ignore"):  # log2(0): no exponent fits
+                log_scales += np.log2(scales)
         best = 1 + int(np.argmax(log_scales))  # the first of equal scales
         copies[k % order] = max(copies[k % order], best)
     return copies

@@ -16,6 +16,7 @@ from nengo_lmu.loihi import (  # noqa: E402
     _delayed,
     check,
     chip_neuron_model,
+    choose_input_copies,
     state_peaks,
 )
 
@@ -188,6 +189,14 @@ def test_input_copies_raise_the_chips_scale(neuron_type):
                 memory_network(neuron_type=neuron_type, input_copies=fewer)
             )
             assert lower[k] < auto[k]
+
+
+def test_choose_input_copies_limits():
+    mem = memory_network(input_copies=1).mem
+    assert list(choose_input_copies(mem, max_copies=1)) == [1, 1, 1]
+    with pytest.raises(ValidationError) as info:
+        choose_input_copies(mem, max_copies=0)
+    assert info.value.attr == "max_copies"
 
 
 @pytest.mark.parametrize("steps", [0, 1, 1.5, 2])
