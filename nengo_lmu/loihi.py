@@ -531,6 +531,20 @@ def choose_input_copies(memory, max_copies=MAX_INPUT_COPIES):
     max_copies = check_integer(
         max_copies, "max_copies", 1, "give the most copies to try, e.g. 32"
     )
+    if not isinstance(memory, LoihiLegendreMemory):
+        raise ValidationError(
+            f"Input copies are chosen for a LoihiLegendreMemory ({memory=}); "
+            "build the memory with nengo_lmu.loihi.LoihiLegendreMemory",
+            attr="memory",
+        )
+    if np.any(getattr(memory, "input_copies", 1) > 1):
+        raise ValidationError(
+            f"The memory's input is already shared between copies "
+            f"(input_copies={list(memory.input_copies)}); choose them for a memory "
+            "built with input_copies=1",
+            attr="memory",
+            obj=memory,
+        )
 
     def voltage_scale(compartment, w_max):
         try:

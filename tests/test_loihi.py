@@ -7,6 +7,7 @@ nengo_loihi = pytest.importorskip("nengo_loihi")
 
 from nengo_loihi.neurons import LoihiSpikingRectifiedLinear  # noqa: E402
 
+from nengo_lmu import LegendreMemory  # noqa: E402
 from nengo_lmu.classifier import LMUClassifier, classify_stream  # noqa: E402
 from nengo_lmu.loihi import (  # noqa: E402
     DECODE_TAU,
@@ -197,6 +198,10 @@ def test_choose_input_copies_limits():
     with pytest.raises(ValidationError) as info:
         choose_input_copies(mem, max_copies=0)
     assert info.value.attr == "max_copies"
+    with pytest.raises(ValidationError, match="already shared"):
+        choose_input_copies(memory_network(input_copies=2).mem)
+    with pytest.raises(ValidationError, match="LoihiLegendreMemory"):
+        choose_input_copies(LegendreMemory(3, 0.1, add_to_container=False))
 
 
 @pytest.mark.parametrize("steps", [0, 1, 1.5, 2])
@@ -217,8 +222,6 @@ def test_delayed_lowpass(steps):
 
 def test_plain_memory_needs_the_loihi_build():
     """The plain LegendreMemory cannot be discretized for the chip."""
-    from nengo_lmu import LegendreMemory
-
     with nengo.Network(seed=0) as net:
         stim = nengo.Node(nengo.processes.WhiteSignal(10, high=5, rms=0.3))
         mem = LegendreMemory(order=3, theta=0.1, n_neurons=300)
