@@ -26,7 +26,9 @@ def keras_lmu_layer(
 ):
     tf = pytest.importorskip("tensorflow")
     keras_lmu = pytest.importorskip("keras_lmu")
-    tf.random.set_seed(0)  # keras' initial weights, whatever ran before
+    # keras' unseeded initializers draw their seeds from Python's ``random``
+    # (whatever ran before), not from tf.random.set_seed; this seeds both
+    tf.keras.utils.set_random_seed(0)
     hidden = (
         tf.keras.layers.SimpleRNNCell(units, dtype=dtype)
         if hidden_to_hidden
@@ -82,7 +84,11 @@ def test_matches_keras_lmu(Simulator, rng, options, hidden_to_hidden):
 
 
 def test_training_follows_keras_loss_curve(rng):
-    """From the same weights, nengo_dl and keras-lmu take the same SGD steps."""
+    """From the same weights, nengo_dl and keras-lmu take the same SGD steps.
+
+    The learning rate is one at which keras-lmu's loss falls in each of 3
+    epochs from each of 8 initial weights tried (0.5 rose from one of them).
+    """
     nengo_dl = pytest.importorskip("nengo_dl")
     tf = pytest.importorskip("tensorflow")
     units, order, theta_steps, n_steps, n_classes = 8, 6, 10, 12, 3
@@ -100,7 +106,7 @@ def test_training_follows_keras_loss_curve(rng):
     dense = tf.keras.layers.Dense(n_classes, use_bias=False)
     model = tf.keras.Model(inp, dense(layer(inp)))
     dense.set_weights([readout.T])
-    model.compile(optimizer=tf.keras.optimizers.SGD(0.5), loss=loss())
+    model.compile(optimizer=tf.keras.optimizers.SGD(0.2), loss=loss())
     with nengo.Network(seed=0) as net:
         nengo_dl.configure_settings(keep_history=False, stateful=False)
         stim = nengo.Node(np.zeros(1))
@@ -116,7 +122,7 @@ def test_training_follows_keras_loss_curve(rng):
         x, y[:, 0], batch_size=16, epochs=3, shuffle=False, verbose=0
     )
     with nengo_dl.Simulator(net, minibatch_size=16, progress_bar=False) as sim:
-        sim.compile(optimizer=tf.keras.optimizers.SGD(0.5), loss=loss())
+        sim.compile(optimizer=tf.keras.optimizers.SGD(0.2), loss=loss())
         nengo_loss = sim.fit({stim: x}, {probe: y}, epochs=3, shuffle=False, verbose=0)
     keras_loss = np.array(keras_loss.history["loss"])
     nengo_loss = np.array(nengo_loss.history["loss"])
