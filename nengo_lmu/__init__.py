@@ -10,6 +10,6 @@ from nengo_lmu.legendre import LegendreDelay
 from nengo_lmu.linear import discretize, simulate
 from nengo_lmu.mapping import map_to_synapse
 from nengo_lmu.memory import LegendreMemory
-from nengo_lmu.neurons import measure_lead, measure_lead_gain
+from nengo_lmu.neurons import measure_lead_gain
 from nengo_lmu.realization import StateScaling
 from nengo_lmu.version import version as __version__

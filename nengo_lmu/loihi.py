@@ -18,7 +18,6 @@ from nengo.exceptions import BuildError, ValidationError
 from nengo_lmu.cell import LMUCell
 from nengo_lmu.linear import state_bound
 from nengo_lmu.memory import LegendreMemory
-from nengo_lmu.neurons import measure_lead
 from nengo_lmu.params import check_integer, check_positive
 
 TARGETS = ("loihi", "nengo")
@@ -230,9 +229,11 @@ class LoihiLegendreMemory(LegendreMemory):
       synaptic filter, the recurrent ``synapse``; so with ``target="loihi"``
       the input connection has no synapse of its own (nengo would then leave
       it unfiltered: use ``target="nengo"`` to run this network in nengo);
-    - the neurons' lead (``neuron_lead="auto"``) is measured on nengo_loihi's
-      model of the chip's neurons (`nengo_loihi.neurons.LoihiLIF`), whose
-      integer-step dynamics differ from nengo's LIF;
+    - the neurons' lead and gain (``neuron_lead="auto"``,
+      ``neuron_gain="auto"``) are measured on nengo_loihi's models of the
+      chip's neurons (`nengo_loihi.neurons.LoihiLIF`), whose integer-step
+      dynamics differ from nengo's LIF, with the decoders of ``solver``,
+      which by default regularizes as ``recurrent_solver`` does;
     - the recurrent synapse defaults to ``Lowpass(0.05)``, not 0.1: the
       mapped recurrent weights grow with the time constant, and with them the
       effect of the chip neurons' integer-step dynamics (see
@@ -267,7 +268,9 @@ class LoihiLegendreMemory(LegendreMemory):
         copies add up to exactly.
     **kwargs
         `.LegendreMemory` parameters (``size_in``, ``synapse``, ``dt``,
-        ``process``, ``discretizer``, ``neuron_lead``, ``solver``, ``label``,
+        ``process``, ``discretizer``, ``neuron_lead``, ``neuron_gain``,
+        ``solver`` (default ``LstsqL2(reg=0.01)``: keep its regularization that
+        of ``recurrent_solver``), ``label``,
         ``seed``, ``add_to_container``) and ensemble parameters
         (``neuron_type``, ``max_rates``, ``intercepts``, ...). ``synapse`` must
         be a `nengo.Lowpass`; ``neuron_type`` one the chip runs (`nengo.LIF`,
@@ -374,6 +377,7 @@ class LoihiLegendreMemory(LegendreMemory):
             )
         self.target = target
         self.recurrent_solver = recurrent_solver
+        kwargs.setdefault("solver", nengo.solvers.LstsqL2(reg=0.01))
         super().__init__(order, theta, n_neurons=n_neurons, layout=layout, **kwargs)
         if target == "nengo":
             input_copies = 1
@@ -402,15 +406,16 @@ class LoihiLegendreMemory(LegendreMemory):
         ):
             self.config[nengo.Ensemble].intercepts = nengo.dists.Uniform(-1.0, 0.5)
 
-    def _neuron_lead(self, neuron_lead, synapse, seed):
-        if neuron_lead != "auto" or self.target != "loihi":
-            return super()._neuron_lead(neuron_lead, synapse, seed)
-        ensemble = self.memory.ea_ensembles[0]
-        if not getattr(ensemble.neuron_type, "spiking", False):
-            return 0.0
-        copy = ensemble.copy(add_to_container=False)
-        copy.neuron_type = chip_neuron_model(ensemble.neuron_type)
-        return measure_lead(copy, synapse, self.dt, seed=0 if seed is None else seed)
+    def _measured_ensembles(self):
+        ensembles = super()._measured_ensembles()
+        if self.target != "loihi":
+            return ensembles
+        copies = []
+        for ensemble in ensembles:
+            copy = ensemble.copy(add_to_container=False)
+            copy.neuron_type = chip_neuron_model(ensemble.neuron_type)
+            copies.append(copy)
+        return copies
 
     def _connect(self):
         # the couplings the chip can hold next to the largest into each ensemble

@@ -356,7 +356,7 @@ def test_memory_defaults():
         -1, 0.5
     ) or mem.config[nengo.Ensemble].intercepts == nengo.dists.Uniform(-1, 0.5)
     # the lead of Loihi's LIF model, measured in nengo
-    assert 0 < mem.neuron_lead < 0.002
+    assert np.all((0 < mem.neuron_lead) & (mem.neuron_lead < 0.002))
     assert mem.synapse == nengo.Lowpass(0.05)
     # the emulator's transport delay is made up for in the readouts, not in nengo
     assert mem.readout_latency == pytest.approx(0.0015)
