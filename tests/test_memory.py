@@ -180,11 +180,23 @@ def test_lead_and_gain_measured_per_dimension():
         lif = LegendreMemory(6, 0.1, n_neurons=600)
         rate = LegendreMemory(6, 0.1, n_neurons=600, neuron_type=nengo.LIFRate())
         given = LegendreMemory(6, 0.1, n_neurons=600, neuron_lead=0.0003)
+        # 10 Hz input leaves dimensions 5-11 at the scaling's floor: driven
+        # that weakly, they were measured on spike noise (leads up to 3 ms,
+        # gains 5% off) and the loop diverged
+        high_order = LegendreMemory(
+            12,
+            0.1,
+            n_neurons=1200,
+            process=nengo.processes.WhiteSignal(10, high=10, rms=0.3),
+        )
     assert lif.neuron_lead.shape == lif.neuron_gain.shape == (6,)
     # LIF lead by 0.4-0.7 ms and fall short of unit gain by a few tenths of a
-    # percent (measured: 0.41-0.68 ms, 0.989-0.999)
-    assert np.all((0.0003 < lif.neuron_lead) & (lif.neuron_lead < 0.0009))
-    assert np.all((0.98 < lif.neuron_gain) & (lif.neuron_gain < 1.0))
+    # percent (measured: 0.41-0.68 ms, 0.989-0.999 at order 6; order 12, 100
+    # neurons per dimension: 0.45-0.65 ms, 0.995-1.0002)
+    for mem in (lif, high_order):
+        assert np.all((0.0003 < mem.neuron_lead) & (mem.neuron_lead < 0.0009))
+        assert np.all((0.98 < mem.neuron_gain) & (mem.neuron_gain < 1.005))
+    assert np.mean(high_order.neuron_gain) < 1.0
     # rate neurons have no dynamics to compensate
     assert np.all(rate.neuron_lead == 0) and np.all(rate.neuron_gain == 1)
     # a given lead is kept; the gain is still measured
