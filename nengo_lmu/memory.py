@@ -18,7 +18,7 @@ MIN_NEURONS_PER_DIMENSION = 10
 SCALE_FLOOR = 0.1
 RECTIFIED_LINEAR = (nengo.RectifiedLinear, nengo.SpikingRectifiedLinear)
 # default decoder solvers: spiking neurons' decoders see spike noise, which more
-# regularization filters (LIF, 4,800 neurons: 0.0205 delay NRMSE at 0.01, 0.0192
+# regularization filters (LIF, 4,800 neurons: 0.0208 delay NRMSE at 0.01, 0.0196
 # at 0.03); rate neurons' see none, and their static distortion grows with it
 # (LIFRate, 1,200 neurons: 0.0022 at 0.01, 0.0044 at 0.03)
 SPIKING_SOLVER = nengo.solvers.LstsqL2(reg=0.03)
