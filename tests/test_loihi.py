@@ -15,6 +15,7 @@ from nengo_lmu.loihi import (  # noqa: E402
     LoihiLMUCell,
     Paired,
     _delayed,
+    _PhaseKick,
     check,
     chip_neuron_model,
     choose_input_copies,
@@ -22,6 +23,10 @@ from nengo_lmu.loihi import (  # noqa: E402
 )
 
 DT = 0.001
+
+
+def nrmse(actual, target):
+    return np.sqrt(np.mean((actual - target) ** 2)) / np.sqrt(np.mean(target**2))
 
 
 def memory_network(target="loihi", order=3, n_neurons=300, seed=0, **kwargs):
@@ -128,7 +133,11 @@ def input_weights(sim, mem):
         conns = [
             conn
             for conn in mem.all_connections
-            if conn.pre_obj is mem.input and conn.post_obj == ens.neurons
+            if conn.post_obj == ens.neurons
+            and (
+                conn.pre_obj is mem.input
+                or isinstance(getattr(conn.pre_obj, "output", None), _PhaseKick)
+            )
         ]
         result.append((conns, sum(sim.data[conn].weights for conn in conns)))
     return result
@@ -150,6 +159,49 @@ def test_input_copies_share_the_input():
         assert np.all(sims[0].data[ens1].bias == sims[1].data[ens].bias)
     # in nengo one connection carries the input: the copies would add up to it
     assert list(memory_network("nengo", input_copies=3).mem.input_copies) == [1] * 3
+
+
+def test_input_copies_interleave_their_spikes():
+    """
+    Each copy's push gives nengo_loihi's on/off input neurons their own phase:
+    the copies spike in turn, and together carry the input more finely.
+
+    Measured (nengo_loihi's input neurons, 10 Hz input through Lowpass(0.05)):
+    error 6.5% of the input's RMS with one copy, 1.6% with four.
+    """
+    encoder = nengo_loihi.decode_neurons.OnOffDecodeNeurons(dt=DT, is_input=True)
+    errors, spikes = {}, {}
+    for copies in (1, 4):
+        with nengo.Network(seed=0) as net:
+            stim = nengo.Node(nengo.processes.WhiteSignal(10, high=10, rms=0.3, seed=1))
+            total = nengo.Node(size_in=1)
+            probes = []
+            for phase in np.arange(copies) / copies:
+                kicked = nengo.Node(_PhaseKick(phase, DT), size_in=1)
+                nengo.Connection(stim, kicked, synapse=None)
+                ens = encoder.get_ensemble(1)
+                nengo.Connection(kicked, ens, synapse=None)
+                nengo.Connection(
+                    ens.neurons,
+                    total,
+                    transform=[[DT / copies, -DT / copies]],
+                    synapse=None,
+                )
+                probes.append(nengo.Probe(ens.neurons))
+            p_in = nengo.Probe(stim, synapse=0.05)
+            p_total = nengo.Probe(total, synapse=0.05)
+        with nengo.Simulator(net, dt=DT, progress_bar=False) as sim:
+            sim.run(3.0)
+        k = slice(500, None)
+        errors[copies] = nrmse(sim.data[p_total][k], sim.data[p_in][k])
+        spikes[copies] = [sim.data[p][k] for p in probes]
+    assert errors[1] > 0.03  # one pair of input neurons: a coarse input
+    assert errors[4] < errors[1] / 3
+    # the copies' on neurons fire equally often, but seldom all together
+    # (measured: in 3% of the steps where one fires; identical copies: 100%)
+    on = np.array([s[:, 0] > 0 for s in spikes[4]])
+    assert np.ptp(on.sum(axis=1)) <= 1
+    assert np.sum(np.all(on, axis=0)) < 0.1 * np.sum(np.any(on, axis=0))
 
 
 def chip_scales(net):
