@@ -57,17 +57,21 @@ def delay_nrmse(sim, net, warmup=0.5):
     return np.sqrt(np.mean(error**2)) / np.sqrt(np.mean(sim.data[net.p_in][k] ** 2))
 
 
-@pytest.mark.parametrize("neuron_type", [nengo.SpikingRectifiedLinear(), nengo.LIF()])
-def test_emulator_tracks_nengo(neuron_type):
+@pytest.mark.parametrize(
+    "neuron_type, ratio",
+    [(nengo.SpikingRectifiedLinear(), 2.5), (nengo.LIF(), 1.8)],
+)
+def test_emulator_tracks_nengo(neuron_type, ratio):
     """
-    Order 3, 300 neurons, 2 s: the emulator within 2.5 times nengo's error.
+    Order 3, 300 neurons, 2 s: the emulator within ``ratio`` times nengo's error.
 
     Measured (the same input on both, so the runs are deterministic):
-    SpikingRectifiedLinear 0.0255 on the emulator against 0.0129 in nengo, LIF
-    0.0300 against 0.0205 (with one input connection per ensemble: 0.0243
-    and 0.0292; at order 3 the input's copies do not matter). Without the
-    paired neurons it was 0.050 and 0.067 (3.8 and 2.8 times); the chip's
-    neuron dynamics keep it from nengo's accuracy (see docs/loihi.rst).
+    SpikingRectifiedLinear 0.0227 on the emulator against 0.0130 in nengo
+    (1.7 times), LIF 0.0182 against 0.0147 (1.2 times). Before the lead and
+    gain per dimension and the input copies' phases: 0.0255 against 0.0129,
+    0.0300 against 0.0205; without the paired neurons 0.050 and 0.067 (3.8
+    and 2.8 times). The chip's neuron dynamics keep SpikingRectifiedLinear
+    from nengo's accuracy (see docs/loihi.rst).
     """
     errors = {}
     net = memory_network("nengo", neuron_type=neuron_type)
@@ -80,7 +84,7 @@ def test_emulator_tracks_nengo(neuron_type):
     errors["loihi"] = delay_nrmse(sim, net)
     # a memory that diverges or loses its state is near or above 1
     assert errors["nengo"] < 0.05, errors
-    assert errors["loihi"] < 2.5 * errors["nengo"], errors
+    assert errors["loihi"] < ratio * errors["nengo"], errors
 
 
 def test_chip_neuron_model():
