@@ -161,15 +161,14 @@ class LegendreMemory(nengo.Network):
     construction on :data:`LEAD_GAIN_DURATION` seconds of the ideal state's
     response to ``process`` (the spectrum of the signals they will represent,
     each dimension at the spread of the most driven one, so that those the
-    scaling's floor leaves weakly driven are not measured on spike noise),
-    and `.measure_lead_gain` fits each dimension's decoded output. Neurons of the
+    scaling's floor leaves weakly driven are not measured on spike noise), and
+    `.measure_lead_gain` fits each dimension's decoded output. Neurons of the
     same parameters lead and fall short alike (measured on the memory's own
-    neurons or on such copies, 4,800 LIF neurons reach the same accuracy),
-    and the first dimension, which carries the most high-frequency power,
-    leads the most (order 6, 10 Hz input, 4,800 LIF neurons: 0.60-0.67 ms
-    against 0.43-0.50 ms). The measurement costs a
-    simulation of ``n_neurons`` neurons for 5 s (about 1 s for 4,800 LIF
-    neurons).
+    neurons or on such copies, 4,800 LIF neurons reach the same accuracy), and
+    the first dimension, which carries the most high-frequency power, leads
+    the most (order 6, 10 Hz input, 4,800 LIF neurons: 0.60-0.67 ms against
+    0.43-0.50 ms). The measurement costs a simulation of ``n_neurons`` neurons
+    for 5 s (about 1 s for 4,800 LIF neurons).
 
     The ``state`` is read out as the recurrent synapse's own output: the same
     filtered currents the neurons receive, decoded from the ensembles through
