@@ -228,7 +228,7 @@ class LoihiLegendreMemory(LegendreMemory):
       cancels (with independent neurons, the rounding errors times that
       constant firing cost more than the signal's precision: 0.14 against
       0.035 delay NRMSE at order 6);
-    - the input reaches each ensemble through ``input_copies`` identical
+    - the input reaches each ensemble through ``input_copies``
       connections, each carrying its share of ``B``: nengo_loihi sets a
       core's weight scale by its largest weight, which for one connection is
       the input's (its two on/off input neurons carry as much as all the

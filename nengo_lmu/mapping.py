@@ -99,22 +99,7 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
     if dt is not None:
         dt = check_positive(dt, "dt", "give the simulator's time step in seconds")
     given_lead = _printable(lead)
-    lead = _per_dimension(
-        lead,
-        "lead",
-        len(A),
-        "give the population's lead in seconds (negative for a lag), or 0",
-    )
-    given_gain = _printable(gain)
-    gain = _per_dimension(
-        gain, "gain", len(A), "give the population's gain (e.g. 0.995), or 1"
-    )
-    if np.any(gain <= 0):
-        raise ValidationError(
-            f"Must be positive (gain={given_gain!r}); give the population's "
-            "gain (e.g. 0.995), or 1",
-            attr="gain",
-        )
+    lead, gain = check_lead_gain(lead, gain, len(A))
 
     if type(synapse) is nengo.Lowpass:  # subclasses may change the dynamics
         tau = synapse.tau
@@ -160,6 +145,47 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
         "(continuous)",
         attr="synapse",
     )
+
+
+def check_lead_gain(lead, gain, d, names=("lead", "gain")):
+    """
+    A population's lead and gain as one value per state dimension.
+
+    Parameters
+    ----------
+    lead, gain : float or (d,) array_like
+        Lead in seconds and (positive) gain, one for all dimensions or one per
+        dimension.
+    d : int
+        Number of state dimensions.
+    names : (str, str), optional
+        The parameters' names in error messages.
+
+    Returns
+    -------
+    lead, gain : (d,) np.ndarray
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        For a value that is not finite, not a scalar or ``d`` numbers, or a
+        gain that is not positive.
+    """
+    lead_name, gain_name = names
+    lead = _per_dimension(
+        lead,
+        lead_name,
+        d,
+        "give the population's lead in seconds (negative for a lag), or 0",
+    )
+    hint = "give the population's gain (e.g. 0.995), or 1"
+    given_gain = _printable(gain)
+    gain = _per_dimension(gain, gain_name, d, hint)
+    if np.any(gain <= 0):
+        raise ValidationError(
+            f"Must be positive ({gain_name}={given_gain!r}); {hint}", attr=gain_name
+        )
+    return lead, gain
 
 
 def _printable(value):

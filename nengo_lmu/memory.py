@@ -6,7 +6,7 @@ from nengo.exceptions import SimulationError, ValidationError
 from nengo.utils.network import with_self
 
 from nengo_lmu.legendre import LegendreDelay
-from nengo_lmu.mapping import map_to_synapse
+from nengo_lmu.mapping import check_lead_gain, map_to_synapse
 from nengo_lmu.neurons import measure_lead_gain
 from nengo_lmu.params import check_integer, check_positive
 from nengo_lmu.realization import StateScaling, state_response
@@ -348,6 +348,13 @@ class LegendreMemory(nengo.Network):
         """The lead and gain to compensate, measured where ``"auto"``."""
         auto_lead, auto_gain = (
             isinstance(value, str) and value == "auto" for value in (lead, gain)
+        )
+        # what is given is checked before anything is measured
+        check_lead_gain(
+            0.0 if auto_lead else lead,
+            1.0 if auto_gain else gain,
+            self.system.order,
+            names=("neuron_lead", "neuron_gain"),
         )
         if auto_lead or auto_gain:
             order = self.system.order

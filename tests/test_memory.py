@@ -260,15 +260,20 @@ def test_timestep_mismatch_is_refused(Simulator):
         (dict(discretizer="foh"), "method='foh'"),
         (dict(theta=-1), "theta=-1"),
         (dict(dt=0), "dt=0"),
-        (dict(neuron_lead="fast"), "lead='fast'.*seconds"),
+        (dict(neuron_lead="fast"), "neuron_lead='fast'.*seconds"),
+        (dict(neuron_gain=0), r"positive \(neuron_gain=0\).*e.g. 0.995"),
+        (dict(neuron_gain=[1, 1]), r"6 numbers.*\(neuron_gain=\[1, 1\]\)"),
+        (dict(neuron_lead=np.nan), r"finite \(neuron_lead=nan\).*seconds"),
     ],
 )
 def test_bad_arguments(kwargs, match):
     params = dict(order=6, theta=0.1, n_neurons=600)
     params.update(kwargs)
     with nengo.Network():
-        with pytest.raises(ValidationError, match=match):
+        with pytest.raises(ValidationError, match=match) as error:
             LegendreMemory(**params)
+    if "neuron_lead" in kwargs or "neuron_gain" in kwargs:
+        assert error.value.attr in kwargs
 
 
 def test_bad_readouts():
