@@ -32,7 +32,8 @@ CHIP_NEURON_TYPES = (nengo.LIF, nengo.SpikingRectifiedLinear)
 # weights: a group more than 2**6 times smaller than the largest runs too
 # strong on the chip (62 times, measured on the first state dimension's own
 # coupling at order 6). Couplings that small are left out of the network.
-MIN_COUPLING = 2.0**-6
+WEIGHT_EXP_FLOOR = -6
+MIN_COUPLING = 2.0**WEIGHT_EXP_FLOOR
 # time steps by which the delay read out on the host lags on the emulator: the
 # input reaches the chip through spiking input neurons and an axon delay, and
 # the state returns to the host through probes (measured: order 6, the delay
@@ -51,6 +52,12 @@ MAX_INPUT_COPIES = 32
 # default recurrent time constant on the chip: the recurrent weights grow with
 # it, and so does the effect of the chip neurons' integer-step dynamics
 CHIP_TAU = 0.05
+# `check` warns of a group of weights that this factor smaller (relative to
+# its block's largest) would run twice as strong: on seed 0 of the order-6
+# SpikingRectifiedLinear memory, a neuron_lead 10 microseconds shorter made
+# one group cross it (1.95 times its strength instead of 0.94) and the delay
+# NRMSE on the emulator went from 0.020 to 0.058
+FLOOR_MARGIN = 1.1
 
 
 def _nengo_loihi(what):
@@ -993,7 +1000,10 @@ class LoihiReport:
         quantized weights relative to their RMS, at the scale of the block's
         largest weights) and ``strength`` (how strongly the chip runs the
         group relative to the block's largest weights: 1, unless nengo_loihi
-        floored its exponent; then a warning names it).
+        floored its exponent; then a warning names it) and ``headroom`` (how
+        many times smaller, relative to the block's largest weights, the
+        group's weights may get before nengo_loihi's exponent floor doubles
+        them on the chip; a warning names groups within `FLOOR_MARGIN` of it).
     decoded : list of nengo.Connection
         On-chip connections that go through decode neurons (a solver without
         ``weights=True``).
@@ -1063,6 +1073,22 @@ def _weight_scale(w0, w1):
         return 1.0
     large = np.abs(w0) >= 0.5 * np.abs(w0).max()
     return (w1[large] @ w0[large]) / (w0[large] @ w0[large])
+
+
+def _floor_headroom(w_block, w_group, block_exponent):
+    """
+    How many times smaller a group's weights may get before the chip doubles them.
+
+    nengo_loihi gives a group the exponent ``block_exponent - floor(log2(w_block
+    / w_group))`` (``w_block`` the largest weight into its block, ``w_group``
+    the group's), floored at -6 without rescaling the weights: each step
+    below the floor doubles the group on the chip. The result is the factor,
+    relative to the block's largest weight, by which the group can shrink
+    before the next such doubling (at least 1).
+    """
+    ratio = np.log2(w_block / w_group)
+    next_doubling = max(block_exponent - WEIGHT_EXP_FLOOR + 1, np.floor(ratio) + 1)
+    return float(2.0 ** (next_doubling - ratio))
 
 
 def _quantization(label, float_weights, int_weights, exponent, scale):
@@ -1269,6 +1295,7 @@ def check(network, dt=0.001):
             key=lambda s: max((np.abs(w).max() for w in float_weights[s]), default=0),
         )
         scale = _weight_scale(_flat(float_weights[largest]), _flat(largest.weights))
+        info = block.compartment.discretize_info
         for synapse in block.synapses:
             q = _quantization(
                 f"{block.label} <- {synapse.label}",
@@ -1279,13 +1306,28 @@ def check(network, dt=0.001):
             )
             if q is None:
                 continue
+            q["headroom"] = _floor_headroom(
+                info["w_max"],
+                np.abs(_flat(float_weights[synapse])).max(),
+                info["w_exp"],
+            )
             report.weights.append(q)
             if abs(np.log2(q["strength"])) > 0.5:
                 report.warnings.append(
                     f"{q['label']}: runs {q['strength']:.1f} times too strong on "
-                    "the chip (nengo_loihi floors its weight exponent at -6, and "
-                    "its weights are much smaller than the largest into the "
-                    "block); leave the connection out if it is negligible, or "
-                    "make its weights larger relative to the block's"
+                    "the chip (nengo_loihi floors its weight exponent at "
+                    f"{WEIGHT_EXP_FLOOR}, and its weights are much smaller than "
+                    "the largest into the block); leave the connection out if "
+                    "it is negligible, or make its weights larger relative to "
+                    "the block's"
+                )
+            if q["headroom"] < FLOOR_MARGIN:
+                report.warnings.append(
+                    f"{q['label']}: {q['headroom'] - 1:.1%} smaller, relative to "
+                    "the largest weights into the block, it would run twice as "
+                    "strong on the chip (nengo_loihi's weight exponent floor), so "
+                    "small changes of the weights (another seed, lead or gain) "
+                    "may change the network's accuracy on the chip; compare "
+                    "seeds, or make its weights larger relative to the block's"
                 )
     return report
