@@ -11,7 +11,8 @@ SpikingRectifiedLinear neurons:
    network built for nengo (``target="nengo"``), the same with nengo_loihi's
    models of the chip's neurons in place of nengo's (what the chip's neurons
    cost, in nengo), and the plain `.LegendreMemory` in ``nengo.Simulator``,
-   same neurons and seeds (mean of seeds);
+   same neurons and seeds (mean of seeds, and the emulator's and nengo's value
+   for each seed: they spread widely);
 2. whether the emulator stays bounded over a long run: the NRMSE over the last
    5 s and the largest ``|state|``;
 3. wall time per simulated second, emulator against nengo;
@@ -117,6 +118,12 @@ def main(argv=None):
         print(
             f"{name:>24}{e:>10.4f}{r:>18.4f}{modelled:>20.4f}{plain:>16.4f}"
             f"{e / r:>17.2f}x"
+        )
+        print(
+            f"{'per seed':>24}: emulator "
+            + " ".join(f"{x['nrmse']:.4f}" for x in emu)
+            + ", nengo "
+            + " ".join(f"{x['nrmse']:.4f}" for x in ref)
         )
         sys.stdout.flush()
 
