@@ -307,16 +307,27 @@ def test_check_reports_resources():
     assert "cores" in text and "bits lost" in text
 
 
-def test_check_warns_of_weights_run_too_strong():
-    """nengo_loihi floors a weight exponent without rescaling the weights."""
+def check_small_coupling(transform):
+    """
+    ``check`` of ``a -> c`` and ``b -> c`` with ``transform``, neuron to neuron.
+
+    Returns the report and its group of weights from ``b``.
+    """
     weights = nengo.solvers.LstsqL2(weights=True)
     with nengo.Network(seed=0) as net:
         a = nengo.Ensemble(50, 1, label="a")
         b = nengo.Ensemble(50, 1, label="b")
         c = nengo.Ensemble(50, 1, label="c")
         nengo.Connection(a, c, solver=weights, synapse=0.05)
-        nengo.Connection(b, c, transform=0.003, solver=weights, synapse=0.05)
+        nengo.Connection(b, c, transform=transform, solver=weights, synapse=0.05)
     report = check(net)
+    (group,) = [w for w in report.weights if "'b'" in w["label"]]
+    return report, group
+
+
+def test_check_warns_of_weights_run_too_strong():
+    """nengo_loihi floors a weight exponent without rescaling the weights."""
+    report, _ = check_small_coupling(0.003)
     strength = sorted(w["strength"] for w in report.weights)
     # measured: 1.0 for a -> c, 14.7 for b -> c (its exponent would be -10)
     assert strength[0] == pytest.approx(1, rel=0.05)
@@ -327,28 +338,15 @@ def test_check_warns_of_weights_run_too_strong():
 
 def test_check_gives_the_headroom_before_the_chip_doubles_a_group():
     """A group a little smaller than its headroom runs twice as strong."""
-
-    def report_on_b(transform):
-        weights = nengo.solvers.LstsqL2(weights=True)
-        with nengo.Network(seed=0) as net:
-            a = nengo.Ensemble(50, 1, label="a")
-            b = nengo.Ensemble(50, 1, label="b")
-            c = nengo.Ensemble(50, 1, label="c")
-            nengo.Connection(a, c, solver=weights, synapse=0.05)
-            nengo.Connection(b, c, transform=transform, solver=weights, synapse=0.05)
-        report = check(net)
-        (group,) = [w for w in report.weights if "'b'" in w["label"]]
-        return group, report.warnings
-
-    group, _ = report_on_b(0.003)
+    _, group = check_small_coupling(0.003)
     assert group["headroom"] > 1
     # nengo_loihi's own discretization, on either side of the headroom
-    inside, warnings = report_on_b(0.003 / (0.97 * group["headroom"]))
-    beyond, _ = report_on_b(0.003 / (1.03 * group["headroom"]))
+    report, inside = check_small_coupling(0.003 / (0.97 * group["headroom"]))
+    _, beyond = check_small_coupling(0.003 / (1.03 * group["headroom"]))
     assert inside["strength"] == pytest.approx(group["strength"], rel=0.1)
     assert beyond["strength"] == pytest.approx(2 * group["strength"], rel=0.1)
     assert inside["headroom"] == pytest.approx(1 / 0.97, rel=1e-6)
-    assert any("3.1% smaller" in w and "twice as strong" in w for w in warnings)
+    assert any("3.1% smaller" in w and "twice as strong" in w for w in report.warnings)
 
 
 def test_check_reports_decoded_connections_and_clipped_intercepts():
