@@ -1081,10 +1081,10 @@ def _floor_headroom(w_block, w_group, block_exponent):
 
     nengo_loihi gives a group the exponent ``block_exponent - floor(log2(w_block
     / w_group))`` (``w_block`` the largest weight into its block, ``w_group``
-    the group's), floored at -6 without rescaling the weights: each step
-    below the floor doubles the group on the chip. The result is the factor,
-    relative to the block's largest weight, by which the group can shrink
-    before the next such doubling (at least 1).
+    the group's), floored at `WEIGHT_EXP_FLOOR` without rescaling the weights:
+    each step below the floor doubles the group on the chip. The result is the
+    factor, relative to the block's largest weight, by which the group can
+    shrink before the next such doubling (at least 1).
     """
     ratio = np.log2(w_block / w_group)
     next_doubling = max(block_exponent - WEIGHT_EXP_FLOOR + 1, np.floor(ratio) + 1)
@@ -1237,6 +1237,8 @@ def check(network, dt=0.001):
         warnings.simplefilter("ignore")
         try:
             model.build(network, discretize=False)
+        # nengo_loihi raises NotImplementedError for what the chip lacks (e.g.
+        # a synapse other than Lowpass on a connection it builds)
         except (BuildError, NotImplementedError, ValueError) as error:
             raise BuildError(f"nengo_loihi cannot build {network}: {error}") from error
 
