@@ -38,7 +38,15 @@ DT = 0.001
 NEURON_TYPES = [nengo.LIF(), nengo.SpikingRectifiedLinear()]
 
 
-def loihi_run(neuron_type, n_neurons, seed, target, run_time=5.5, warmup=0.5):
+def loihi_run(
+    neuron_type,
+    n_neurons,
+    seed,
+    target,
+    run_time=5.5,
+    warmup=0.5,
+    max_rates=nengo.dists.Uniform(200, 400),
+):
     """NRMSE over the run after ``warmup``, over its last 5 s, max |state|, time."""
     import nengo_loihi
 
@@ -46,7 +54,7 @@ def loihi_run(neuron_type, n_neurons, seed, target, run_time=5.5, warmup=0.5):
 
     process = nengo.processes.WhiteSignal(10, high=10, rms=0.3, seed=100 + seed)
     with nengo.Network(seed=seed) as net:
-        net.config[nengo.Ensemble].max_rates = nengo.dists.Uniform(200, 400)
+        net.config[nengo.Ensemble].max_rates = max_rates
         stim = nengo.Node(process)
         mem = LoihiLegendreMemory(
             order=6,
