@@ -2,14 +2,18 @@
 
 import numpy as np
 from nengo.exceptions import ValidationError
-from nengo.params import FrozenObject
 from scipy.special import eval_legendre
 
-from nengo_lmu.linear import check_discretizer, discretize
-from nengo_lmu.params import IntParam, NumberParam, check_positive
+from nengo_lmu.params import DT, IntParam, NumberParam, validate
+from nengo_lmu.system import DISCRETIZER, LinearSystem
 
 
-class LegendreDelay(FrozenObject):
+N_SAMPLES = IntParam(
+    "n_samples", low=2, hint="give the number of samples of the window to decode"
+)
+
+
+class LegendreDelay(LinearSystem):
     """
     The continuous Legendre delay system of a given order and window.
 
@@ -39,6 +43,9 @@ class LegendreDelay(FrozenObject):
         Continuous state matrix.
     B : (order, 1) np.ndarray
         Continuous input matrix.
+
+    A `.LinearSystem`, it unpacks as ``A, B`` and discretizes, simulates and
+    transforms as any other.
 
     Notes
     -----
@@ -81,20 +88,15 @@ class LegendreDelay(FrozenObject):
     )
 
     def __init__(self, theta, order):
-        super().__init__()
+        theta = validate(type(self).theta, theta, self)
+        order = validate(type(self).order, order, self)
+        i, j = np.indices((order, order))
+        sign = np.where(i < j, -1.0, (-1.0) ** (i - j + 1))
+        A = sign * (2 * i + 1) / theta
+        B = ((2 * np.arange(order) + 1) * (-1.0) ** np.arange(order) / theta)[:, None]
+        super().__init__(A, B)
         self.theta = theta
         self.order = order
-
-    @property
-    def A(self):
-        i, j = np.indices((self.order, self.order))
-        sign = np.where(i < j, -1.0, (-1.0) ** (i - j + 1))
-        return sign * (2 * i + 1) / self.theta
-
-    @property
-    def B(self):
-        i = np.arange(self.order)
-        return ((2 * i + 1) * (-1.0) ** i / self.theta)[:, None]
 
     def discretize(self, dt, method="zoh"):
         """
@@ -111,9 +113,9 @@ class LegendreDelay(FrozenObject):
 
         Returns
         -------
-        Ad : (order, order) np.ndarray
-        Bd : (order, 1) np.ndarray
-            The system ``x[k+1] = Ad x[k] + Bd u[k]``.
+        LinearSystem
+            The discrete system ``x[k+1] = Ad x[k] + Bd u[k]``; it unpacks as
+            ``Ad, Bd``.
 
         Raises
         ------
@@ -121,8 +123,8 @@ class LegendreDelay(FrozenObject):
             If ``dt`` is not positive, ``method`` is unknown, or Euler would be
             unstable for this ``theta``, ``order`` and ``dt``.
         """
-        dt = check_positive(dt, "dt", "give the simulation time step in seconds")
-        check_discretizer(method, obj=self)
+        dt = validate(DT, dt, self)
+        method = validate(DISCRETIZER, method, self)
         if method == "euler" and self.theta <= self.min_euler_theta(dt):
             raise ValidationError(
                 f"Euler discretization of order {self.order} at dt={dt} is unstable "
@@ -132,7 +134,7 @@ class LegendreDelay(FrozenObject):
                 attr="method",
                 obj=self,
             )
-        return discretize(self.A, self.B, dt, method=method)
+        return super().discretize(dt, method=method)
 
     def min_euler_theta(self, dt):
         """
@@ -153,7 +155,7 @@ class LegendreDelay(FrozenObject):
         float
             The bound in seconds; stable for any ``theta`` above it.
         """
-        dt = check_positive(dt, "dt", "give the simulation time step in seconds")
+        dt = validate(DT, dt, self)
         mu = np.linalg.eigvals(self.A * self.theta)
         return dt * np.max(np.abs(mu) ** 2 / (-2 * mu.real))
 
@@ -187,7 +189,7 @@ class LegendreDelay(FrozenObject):
                 obj=self,
             )
         if dt is not None:
-            dt = check_positive(dt, "dt", "give the simulation time step in seconds")
+            dt = validate(DT, dt, self)
             # the zero-order hold delays each sample by half a step; read the
             # window half a step later to undo it
             r = r - dt / (2 * self.theta)
@@ -211,11 +213,5 @@ class LegendreDelay(FrozenObject):
         -------
         C : (n_samples, order) np.ndarray
         """
-        if not isinstance(n_samples, (int, np.integer)) or n_samples < 2:
-            raise ValidationError(
-                f"Must be an integer >= 2 (n_samples={n_samples!r}); give the number "
-                "of samples of the window to decode",
-                attr="n_samples",
-                obj=self,
-            )
+        n_samples = validate(N_SAMPLES, n_samples, self)
         return self.readout(np.linspace(0, 1, n_samples), dt=dt)

@@ -6,13 +6,33 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.linear import as_system, discretize
-from nengo_lmu.params import check_positive
+from nengo_lmu.params import DT, validate
+from nengo_lmu.system import LinearSystem
 
 
 def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
     """
     Map ``dx/dt = A x + B u`` onto the recurrent dynamics of a synapse.
+
+    The arrays' form of `map_system`, which has the details.
+
+    Returns
+    -------
+    A_mapped : (d, d) np.ndarray
+        Transform of the recurrent connection.
+    B_mapped : (d, m) or (d, 2 m) np.ndarray
+        Transform of the input connection.
+    """
+    return tuple(
+        map_system(
+            LinearSystem(A, B), synapse, dt=dt, method=method, lead=lead, gain=gain
+        )
+    )
+
+
+def map_system(system, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
+    """
+    Map a continuous system onto the recurrent dynamics of a synapse.
 
     A population whose decoded state ``x`` is fed back through ``synapse`` with
     transform ``A'``, and whose input arrives through the same synapse with
@@ -21,10 +41,8 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
 
     Parameters
     ----------
-    A : (d, d) array_like
-        Continuous state matrix.
-    B : (d, m) array_like
-        Continuous input matrix.
+    system : LinearSystem
+        The continuous system ``dx/dt = A x + B u``.
     synapse : nengo.Lowpass or nengo.Alpha
         The synapse on the recurrent and input connections.
     dt : float, optional
@@ -51,12 +69,13 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
 
     Returns
     -------
-    A_mapped : (d, d) np.ndarray
-        Transform of the recurrent connection.
-    B_mapped : (d, m) or (d, 2 m) np.ndarray
-        Transform of the input connection. For ``nengo.Alpha`` it acts on the
-        input stacked with its time derivative, ``[u, du/dt]``; dropping the
-        derivative's columns leaves an error proportional to ``tau**2 du/dt``.
+    LinearSystem
+        The continuous system whose ``A`` is the transform of the recurrent
+        connection and ``B`` that of the input connection (it unpacks as
+        ``A_mapped, B_mapped``). For ``nengo.Alpha``, ``B`` acts on the input
+        stacked with its time derivative, ``[u, du/dt]`` (``2 m`` columns);
+        dropping the derivative's columns leaves an error proportional to
+        ``tau**2 du/dt``.
 
     Raises
     ------
@@ -94,10 +113,16 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
        networks: Accurate delays, higher-order synapses, and time cells.
        Neural Computation, 30(3), 569-609.
     """
-    A, B = as_system(A, B)
+    if system.discrete:
+        raise ValidationError(
+            f"Maps a continuous system (dt={system.dt}); give the continuous "
+            "system and the simulator's dt",
+            attr="system",
+        )
+    A, B = system
     identity = np.eye(len(A))
     if dt is not None:
-        dt = check_positive(dt, "dt", "give the simulator's time step in seconds")
+        dt = validate(DT, dt)
     given_lead = _printable(lead)
     lead, gain = check_lead_gain(lead, gain, len(A))
 
@@ -113,12 +138,14 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
             # decoded output g (x + L dx/dt), with dx/dt = A x + B u
             output_gain = gain[:, None] * (identity + lead[:, None] * A)
             A_mapped = np.linalg.solve(output_gain.T, (identity + tau * A).T).T
-            return A_mapped, tau * B - A_mapped @ ((gain * lead)[:, None] * B)
-        Ad, Bd = discretize(A, B, dt, method=method)
+            B_mapped = tau * B - A_mapped @ ((gain * lead)[:, None] * B)
+            return LinearSystem(A_mapped, B_mapped)
+        Ad, Bd = system.discretize(dt, method=method)
         a, c = np.exp(-dt / tau), lead / dt
         output_gain = gain[:, None] * (identity + c[:, None] * (Ad - identity))
         A_mapped = np.linalg.solve(output_gain.T, (Ad - a * identity).T).T / (1 - a)
-        return A_mapped, Bd / (1 - a) - A_mapped @ ((gain * c)[:, None] * Bd)
+        B_mapped = Bd / (1 - a) - A_mapped @ ((gain * c)[:, None] * Bd)
+        return LinearSystem(A_mapped, B_mapped)
 
     if type(synapse) is nengo.Alpha:
         tau = synapse.tau
@@ -137,7 +164,7 @@ def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
             )
         A_mapped = (identity + 2 * tau * A + tau**2 * A @ A) / gain[None, :]
         B_mapped = np.hstack([2 * tau * B + tau**2 * A @ B, tau**2 * B])
-        return A_mapped, B_mapped
+        return LinearSystem(A_mapped, B_mapped)
 
     raise ValidationError(
         f"Cannot map a linear system onto synapse {synapse!r}; use "

@@ -1,21 +1,19 @@
 """LegendreMemory: the LMU's linear memory as a recurrent network of neurons."""
 
+import warnings
+
 import nengo
 import numpy as np
 from nengo.exceptions import SimulationError, ValidationError
 from nengo.utils.network import with_self
 
 from nengo_lmu.legendre import LegendreDelay
-from nengo_lmu.mapping import check_lead_gain, map_to_synapse
-from nengo_lmu.neurons import measure_lead_gain
-from nengo_lmu.params import check_integer, check_positive
-from nengo_lmu.realization import StateScaling, state_response
+from nengo_lmu.params import DT, EnumParam, SynapseParam, at_least, validate
+from nengo_lmu.plan import default_process, plan_memory
+from nengo_lmu.system import DISCRETIZERS
 
 LAYOUTS = ("per_dimension", "per_memory")
 MIN_NEURONS_PER_DIMENSION = 10
-# smallest state scale relative to the largest: below it, the noise that the
-# recurrent coupling puts into a weakly driven dimension saturates its ensemble
-SCALE_FLOOR = 0.1
 RECTIFIED_LINEAR = (nengo.RectifiedLinear, nengo.SpikingRectifiedLinear)
 # default decoder solvers: spiking neurons' decoders see spike noise, which more
 # regularization filters (LIF, 4,800 neurons: 0.0208 delay NRMSE at 0.01, 0.0196
@@ -23,9 +21,14 @@ RECTIFIED_LINEAR = (nengo.RectifiedLinear, nengo.SpikingRectifiedLinear)
 # (LIFRate, 1,200 neurons: 0.0022 at 0.01, 0.0044 at 0.03)
 SPIKING_SOLVER = nengo.solvers.LstsqL2(reg=0.03)
 RATE_SOLVER = nengo.solvers.LstsqL2(reg=0.01)
-# seconds of the ideal state response on which the neurons' lead and gain are
-# measured (10 and 30 s measure the same)
-LEAD_GAIN_DURATION = 5.0
+
+SIZE_IN = at_least("size_in", 1, "give the input dimensions")
+LAYOUT = EnumParam("layout", values=LAYOUTS)
+DISCRETIZER = EnumParam("discretizer", values=DISCRETIZERS)
+SYNAPSE = SynapseParam(
+    "synapse", optional=True, hint="give the recurrent synapse, e.g. nengo.Lowpass(0.1)"
+)
+N_SAMPLES = at_least("n_samples", 2, "give the number of window samples, e.g. 12")
 
 
 class CheckTimestep(nengo.Process):
@@ -196,7 +199,7 @@ class LegendreMemory(nengo.Network):
     ...     p = nengo.Probe(mem.output, synapse=0.01)
     """
 
-    readout_latency = 0.0
+    output_latency = 0.0
 
     def __init__(
         self,
@@ -219,124 +222,54 @@ class LegendreMemory(nengo.Network):
     ):
         super().__init__(label=label, seed=seed, add_to_container=add_to_container)
         self.system = LegendreDelay(theta=theta, order=order)
-        self.dt = check_positive(dt, "dt", "give the simulator's time step in seconds")
-        self.size_in = check_integer(
-            size_in, "size_in", 1, "give the input dimensions", self
-        )
-        if n_neurons is None:
-            n_neurons = 200 * order
-        self.neurons_per_memory = check_integer(
-            n_neurons,
-            "n_neurons",
-            MIN_NEURONS_PER_DIMENSION * order,
-            f"give at least {MIN_NEURONS_PER_DIMENSION} neurons per state dimension",
+        self.dt = validate(DT, dt, self)
+        self.size_in = validate(SIZE_IN, size_in, self)
+        self.neurons_per_memory = validate(
+            at_least(
+                "n_neurons",
+                MIN_NEURONS_PER_DIMENSION * order,
+                f"give at least {MIN_NEURONS_PER_DIMENSION} neurons per state "
+                "dimension",
+            ),
+            200 * order if n_neurons is None else n_neurons,
             self,
         )
-        if layout not in LAYOUTS:
-            raise ValidationError(
-                f"Unknown layout ({layout=}); use one of {LAYOUTS}",
-                attr="layout",
-                obj=self,
-            )
-        self.layout = layout
-        self.synapse = synapse
-        if process is None:
-            process = nengo.processes.WhiteSignal(
-                period=10 * theta + 10, high=order / (4 * theta), rms=0.3
-            )
-        self.process = process
-
-        # the dynamics the neurons implement, in scaled coordinates
-        self.system.discretize(self.dt, method=discretizer)  # validates
-        self.discretizer = discretizer
-        per_ensemble = 1 if layout == "per_dimension" else order
-        self.scaling = StateScaling.from_process(
-            self.system.A,
-            self.system.B,
-            self.dt,
-            process,
-            radius=1.0 / np.sqrt(per_ensemble),
-            floor=SCALE_FLOOR,
-            method=discretizer,
-            seed=0 if seed is None else seed,
-        )
-        self.A_scaled, self.B_scaled = self.scaling.transform(
-            self.system.A, self.system.B
-        )
+        self.layout = validate(LAYOUT, layout, self)
+        self.discretizer = validate(DISCRETIZER, discretizer, self)
+        self.synapse = validate(SYNAPSE, synapse, self)
+        self.process = default_process(order, theta) if process is None else process
 
         self.config[nengo.Ensemble].update(ens_kwargs)
         with self:
-            if solver is None:
-                neuron_type = nengo.Config.default(nengo.Ensemble, "neuron_type")
-                spiking = getattr(neuron_type, "spiking", False)
-                solver = SPIKING_SOLVER if spiking else RATE_SOLVER
-            self.config[nengo.Connection].solver = solver
-            self._default_intercepts()
+            self._configure(solver)
+            self.plan = self._plan(neuron_lead, neuron_gain)
             self.input = nengo.Node(size_in=size_in, label="input")
-            self.memory = nengo.networks.EnsembleArray(
-                n_neurons=self.neurons_per_memory * per_ensemble // order,
-                n_ensembles=size_in * order // per_ensemble,
-                ens_dimensions=per_ensemble,
-                label="memory",
-            )
-            self.neuron_lead, self.neuron_gain = self._lead_gain(
-                neuron_lead, neuron_gain, 0 if seed is None else seed
-            )
-            self.A_mapped, self.B_mapped = map_to_synapse(
-                self.A_scaled,
-                self.B_scaled,
-                synapse,
-                dt=self.dt,
-                method=discretizer,
-                lead=self.neuron_lead,
-                gain=self.neuron_gain,
-            )
-            self.state = nengo.Node(size_in=size_in * order, label="state")
+            self.population = self._make_population()
+            self.state = self._make_state()
             self._connect()
             nengo.Node(CheckTimestep(self.dt, repr(self)), label="check_dt")
         self.output = self.add_output(r=1.0)
         self.output.label = "output"
 
-    def _connect(self):
+    # --- planning: the numbers, before any nengo object exists ---
+
+    @property
+    def dimensions_per_ensemble(self):
+        """State dimensions each ensemble represents (1, or ``order``)."""
+        return 1 if self.layout == "per_dimension" else self.system.order
+
+    def _configure(self, solver):
         """
-        Connect the input and the recurrence of ``memory``, and the ``state``.
+        Set the defaults of this network's ensembles and connections.
 
-        Subclasses building the same dynamics another way (e.g. for a backend
-        with other constraints) override this.
+        The decoder solver (regularized for the neuron type, unless given) and,
+        for rectified-linear neurons, intercepts below the radius.
         """
-        blocks = np.eye(self.size_in)
-        synapse = self.synapse
-        nengo.Connection(
-            self.input,
-            self.memory.input,
-            transform=np.kron(blocks, self.B_mapped),
-            synapse=synapse,
-        )
-        nengo.Connection(
-            self.memory.output,
-            self.memory.input,
-            transform=np.kron(blocks, self.A_mapped),
-            synapse=synapse,
-        )
-
-        # the state as the recurrent synapse delivers it, in canonical units
-        scale = self.scaling.scale[:, None]
-        nengo.Connection(
-            self.memory.output,
-            self.state,
-            transform=np.kron(blocks, scale * self.A_mapped),
-            synapse=synapse,
-        )
-        nengo.Connection(
-            self.input,
-            self.state,
-            transform=np.kron(blocks, scale * self.B_mapped),
-            synapse=synapse,
-        )
-
-    def _default_intercepts(self):
-        """Intercepts below the radius for rectified-linear neurons, unless set."""
         neuron_type = nengo.Config.default(nengo.Ensemble, "neuron_type")
+        if solver is None:
+            spiking = getattr(neuron_type, "spiking", False)
+            solver = SPIKING_SOLVER if spiking else RATE_SOLVER
+        self.config[nengo.Connection].solver = solver
         intercepts = nengo.Config.default(nengo.Ensemble, "intercepts")
         if (
             isinstance(neuron_type, RECTIFIED_LINEAR)
@@ -344,53 +277,130 @@ class LegendreMemory(nengo.Network):
         ):
             self.config[nengo.Ensemble].intercepts = nengo.dists.Uniform(-1.5, -1.0)
 
-    def _lead_gain(self, lead, gain, seed):
-        """The lead and gain to compensate, measured where ``"auto"``."""
-        auto_lead, auto_gain = (
-            isinstance(value, str) and value == "auto" for value in (lead, gain)
+    def _plan(self, neuron_lead, neuron_gain):
+        """Compute the `.MemoryPlan` (subclasses adjust it for their backend)."""
+        return plan_memory(
+            self.system,
+            self.dt,
+            self.synapse,
+            self.process,
+            discretizer=self.discretizer,
+            radius=1.0 / np.sqrt(self.dimensions_per_ensemble),
+            neuron_lead=neuron_lead,
+            neuron_gain=neuron_gain,
+            ensembles=self._measured_ensembles(),
+            solver=self.config[nengo.Connection].solver,
+            seed=0 if self.seed is None else self.seed,
         )
-        # what is given is checked before anything is measured
-        check_lead_gain(
-            0.0 if auto_lead else lead,
-            1.0 if auto_gain else gain,
-            self.system.order,
-            names=("neuron_lead", "neuron_gain"),
-        )
-        if auto_lead or auto_gain:
-            order = self.system.order
-            measured = (np.zeros(order), np.ones(order))
-            if getattr(self.memory.ea_ensembles[0].neuron_type, "spiking", False):
-                signal = state_response(
-                    self.A_scaled,
-                    self.B_scaled,
-                    self.dt,
-                    self.process,
-                    duration=1.5 * LEAD_GAIN_DURATION,
-                    method=self.discretizer,
-                    seed=seed,
-                )
-                # every dimension at the spread of the most driven one: those
-                # the scaling's floor leaves weakly driven would be measured
-                # on spike noise (order 12: leads of 1-3 ms, gains off by 5%,
-                # and a loop that diverges)
-                std = np.std(signal, axis=0)
-                signal *= np.max(std) / std
-                measured = measure_lead_gain(
-                    self._measured_ensembles(),
-                    self.synapse,
-                    self.dt,
-                    signal,
-                    solver=self.config[nengo.Connection].solver,
-                    seed=seed,
-                )
-            lead = measured[0] if auto_lead else lead
-            gain = measured[1] if auto_gain else gain
-        return lead, gain
 
     def _measured_ensembles(self):
-        """The ensembles of one memory, whose lead and gain are measured."""
-        n_ensembles = len(self.memory.ea_ensembles) // self.size_in
-        return self.memory.ea_ensembles[:n_ensembles]
+        """Ensembles like one memory's (not added to the network), to measure."""
+        d = self.dimensions_per_ensemble
+        return [
+            nengo.Ensemble(
+                self.neurons_per_memory * d // self.system.order,
+                d,
+                add_to_container=False,
+            )
+            for _ in range(self.system.order // d)
+        ]
+
+    # --- wiring: the network, from the plan ---
+
+    def _make_population(self):
+        """
+        The ensembles holding the scaled state: an `~nengo.networks.EnsembleArray`.
+
+        Subclasses building the memory for a backend with other constraints
+        override this and `_connect`.
+        """
+        d = self.dimensions_per_ensemble
+        return nengo.networks.EnsembleArray(
+            n_neurons=self.neurons_per_memory * d // self.system.order,
+            n_ensembles=self.size_in * self.system.order // d,
+            ens_dimensions=d,
+            label="memory",
+        )
+
+    @property
+    def state_ensembles(self):
+        """The ensembles holding the scaled state, memory by memory, in order."""
+        return self.population.all_ensembles
+
+    def _make_state(self):
+        """The Node delivering the represented state, in canonical coordinates."""
+        return nengo.Node(size_in=self.size_in * self.system.order, label="state")
+
+    def _connect(self):
+        """Connect the input and the recurrence of the population, and the state."""
+        blocks = np.eye(self.size_in)
+        synapse = self.synapse
+        A, B = self.plan.mapped
+        nengo.Connection(
+            self.input,
+            self.population.input,
+            transform=np.kron(blocks, B),
+            synapse=synapse,
+        )
+        nengo.Connection(
+            self.population.output,
+            self.population.input,
+            transform=np.kron(blocks, A),
+            synapse=synapse,
+        )
+
+        # the state as the recurrent synapse delivers it, in canonical units
+        scale = self.plan.scaling.scale[:, None]
+        nengo.Connection(
+            self.population.output,
+            self.state,
+            transform=np.kron(blocks, scale * A),
+            synapse=synapse,
+        )
+        nengo.Connection(
+            self.input,
+            self.state,
+            transform=np.kron(blocks, scale * B),
+            synapse=synapse,
+        )
+
+    # --- what the plan holds, under the names of earlier releases ---
+
+    @property
+    def scaling(self):
+        """Scale of each state dimension of one memory (``x = scale * x_scaled``)."""
+        return self.plan.scaling
+
+    @property
+    def neuron_lead(self):
+        """The lead, in seconds, the mapping compensates for."""
+        return self.plan.neuron_lead
+
+    @property
+    def neuron_gain(self):
+        """The gain the mapping compensates for."""
+        return self.plan.neuron_gain
+
+    @property
+    def memory(self):
+        """Deprecated: the population holding the state; use `population`."""
+        warnings.warn(
+            "LegendreMemory.memory is deprecated; use .population (the "
+            "sub-network) or .state_ensembles",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.population
+
+    @property
+    def readout_latency(self):
+        """Deprecated: `output_latency`."""
+        warnings.warn(
+            "LegendreMemory.readout_latency is deprecated; use .output_latency",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.output_latency
 
     @with_self
     def add_output(self, r=None, function=None, n_samples=None, synapse=None, **kw):
@@ -435,10 +445,10 @@ class LegendreMemory(nengo.Network):
             )
         blocks = np.eye(self.size_in)
         if function is None:
-            self.system.readout(r)  # validates r
+            C = self.system.readout(r)  # checks r
             delay = np.maximum(
                 np.asarray(r, dtype=np.float64)
-                - self.readout_latency / self.system.theta,
+                - self.output_latency / self.system.theta,
                 0.0,
             )
             C = self.system.readout(delay, dt=self.dt)
@@ -454,10 +464,12 @@ class LegendreMemory(nengo.Network):
                 attr="function",
                 obj=self,
             )
-        n_samples = 2 * self.system.order if n_samples is None else n_samples
+        n_samples = validate(
+            N_SAMPLES, 2 * self.system.order if n_samples is None else n_samples, self
+        )
         window = self.system.window(n_samples, dt=self.dt)
         readout = self._readout_ensembles(**kw)
-        scale = self.scaling.scale
+        scale = self.plan.scaling.scale
 
         def of_scaled_state(x_scaled):
             return function(window @ (scale * x_scaled))
@@ -476,7 +488,7 @@ class LegendreMemory(nengo.Network):
     def _readout_ensembles(self, **kw):
         """Ensembles representing each memory's whole scaled state."""
         order = self.system.order
-        eval_points = self._state_samples(
+        eval_points = self.plan.state_samples(
             kw.pop("n_eval_points", max(1000, 500 * order))
         )
         radius = np.max(np.linalg.norm(eval_points, axis=1))
@@ -494,15 +506,8 @@ class LegendreMemory(nengo.Network):
             nengo.Connection(
                 self.state[i * order : (i + 1) * order],
                 ens,
-                transform=np.diag(1 / self.scaling.scale),
+                transform=np.diag(1 / self.plan.scaling.scale),
                 synapse=None,
             )
             ensembles.append(ens)
         return ensembles
-
-    def _state_samples(self, n):
-        """States (scaled) visited by the ideal memory under ``process``."""
-        states = state_response(
-            self.A_scaled, self.B_scaled, self.dt, self.process, method=self.discretizer
-        )
-        return states[np.random.RandomState(2).choice(len(states), size=n)]

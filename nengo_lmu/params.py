@@ -1,9 +1,12 @@
 """
-Parameter descriptors whose errors say how to fix the value.
+Validation: nengo's parameter descriptors, with errors that say how to fix the value.
 
-These are nengo's own descriptors with one addition: a ``hint`` that is appended
-to every `~nengo.exceptions.ValidationError` they raise, so that a message names
-the parameter, shows the value that was given and says what to give instead.
+This is nengo_lmu's one validation mechanism. Classes declare their parameters
+as class-level descriptors (as nengo's objects do); plain function arguments are
+checked with the same descriptors through `validate`. Each descriptor carries a
+``hint`` that is appended to every `~nengo.exceptions.ValidationError` it
+raises, so that a message names the parameter, shows the value that was given
+and says what to give instead.
 """
 
 import numbers
@@ -11,6 +14,7 @@ import numbers
 import numpy as np
 from nengo import params
 from nengo.exceptions import ValidationError
+from nengo.synapses import SynapseParam as _NengoSynapseParam
 
 
 class _HintedParam:
@@ -22,94 +26,173 @@ class _HintedParam:
 
     def coerce(self, instance, value):
         try:
-            return super().coerce(instance, value)
+            return self._coerce(instance, value)
         except ValidationError as e:
+            message = e.args[0] if e.args else str(e)
             raise ValidationError(
-                f"{e.args[0]} ({self.name}={value!r}); {self.hint}",
+                f"{message} ({self.name}={value!r}); {self.hint}",
                 attr=self.name,
                 obj=instance,
             ) from None
 
+    def _coerce(self, instance, value):
+        """The descriptor's own check; subclasses replace it."""
+        return super().coerce(instance, value)
+
 
 class NumberParam(_HintedParam, params.NumberParam):
-    """A `nengo.params.NumberParam` whose errors carry a ``hint``."""
+    """
+    A `nengo.params.NumberParam` whose errors carry a ``hint``.
+
+    Unlike nengo's, it refuses NaN and infinite values (a NaN passes every bound
+    check and would surface as a wrong result much later) and bools, and its
+    messages are the same on every nengo version.
+    """
+
+    def _coerce(self, instance, value):
+        if value is None and self.optional:
+            return None
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Real)
+            or not np.isfinite(value)
+        ):
+            raise ValidationError("Must be a finite number", attr=self.name)
+        if self.low is not None and (
+            value <= self.low if self.low_open else value < self.low
+        ):
+            relation = "greater than" if self.low_open else "at least"
+            raise ValidationError(f"Must be {relation} {self.low:g}", attr=self.name)
+        if self.high is not None and (
+            value >= self.high if self.high_open else value > self.high
+        ):
+            relation = "less than" if self.high_open else "at most"
+            raise ValidationError(f"Must be {relation} {self.high:g}", attr=self.name)
+        return params.Parameter.coerce(self, instance, float(value))
 
 
 class IntParam(_HintedParam, params.IntParam):
-    """A `nengo.params.IntParam` whose errors carry a ``hint``."""
+    """A `nengo.params.IntParam` whose errors carry a ``hint``; bools are refused."""
+
+    def _coerce(self, instance, value):
+        if value is None and self.optional:
+            return None
+        low = -np.inf if self.low is None else self.low
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Integral)
+            or value < low
+        ):
+            raise ValidationError(f"Must be an integer >= {low}", attr=self.name)
+        return params.Parameter.coerce(self, instance, int(value))
 
 
 class EnumParam(_HintedParam, params.EnumParam):
-    """A `nengo.params.EnumParam` whose errors carry a ``hint``."""
+    """
+    A `nengo.params.EnumParam` whose errors list the values allowed.
+
+    The ``hint`` is optional: the message says which values to use.
+    """
+
+    def __init__(self, name, values, hint=None, **kwargs):
+        allowed = f"use one of {tuple(values)}"
+        super().__init__(
+            name,
+            allowed if hint is None else f"{allowed}; {hint}",
+            values=values,
+            **kwargs,
+        )
+
+    def _coerce(self, instance, value):
+        if not isinstance(value, str) or value.lower() not in self.value_set:
+            raise ValidationError(f"Unknown {self.name}", attr=self.name)
+        return params.EnumParam.coerce(self, instance, value)
+
+
+class BoolParam(_HintedParam, params.BoolParam):
+    """A `nengo.params.BoolParam` whose errors carry a ``hint``."""
+
+    def _coerce(self, instance, value):
+        if value is None and self.optional:
+            return None
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValidationError("Must be True or False", attr=self.name)
+        return params.Parameter.coerce(self, instance, bool(value))
+
+
+class SynapseParam(_HintedParam, _NengoSynapseParam):
+    """
+    A `nengo.synapses.SynapseParam` whose errors carry a ``hint``.
+
+    As in nengo, a number is a `nengo.Lowpass` time constant.
+    """
+
+
+def validate(param, value, obj=None):
+    """
+    Check a plain argument with a descriptor; return the coerced value.
+
+    For function arguments, where a class-level descriptor cannot be used: the
+    same descriptor classes, and the same messages, as for attributes.
+
+    Parameters
+    ----------
+    param : nengo.params.Parameter
+        A descriptor of this module (or any nengo parameter).
+    value : object
+        The value given.
+    obj : object, optional
+        The object the argument belongs to, named in the error message.
+
+    Returns
+    -------
+    object
+        ``value`` as the descriptor coerces it (e.g. a number as a float).
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        If the descriptor refuses ``value``.
+
+    Examples
+    --------
+    >>> DT = NumberParam("dt", low=0, low_open=True, hint="give seconds")
+    >>> validate(DT, 0.001)
+    0.001
+    """
+    if value is None and not param.optional:
+        raise ValidationError(
+            f"Must be given ({param.name}=None); {getattr(param, 'hint', '')}",
+            attr=param.name,
+            obj=obj,
+        )
+    return param.coerce(obj, value)
+
+
+#: The simulator time step, shared by every object that takes one.
+DT = NumberParam(
+    "dt",
+    low=0,
+    low_open=True,
+    hint="give the simulator's time step in seconds",
+)
+
+
+def positive(name, hint):
+    """A `NumberParam` for a finite number greater than zero."""
+    return NumberParam(name, low=0, low_open=True, hint=hint)
+
+
+def at_least(name, low, hint):
+    """An `IntParam` for an integer greater than or equal to ``low``."""
+    return IntParam(name, low=low, hint=hint)
 
 
 def check_positive(value, attr, hint, obj=None):
-    """
-    Return ``value`` as a float, or raise if it is not a finite positive number.
-
-    For plain function arguments, where a descriptor cannot be used.
-
-    Parameters
-    ----------
-    value : float
-        The value to check.
-    attr : str
-        The argument's name, used in the error message.
-    hint : str
-        What to give instead, appended to the error message.
-    obj : object, optional
-        The object the argument belongs to, used in the error message.
-
-    Raises
-    ------
-    nengo.exceptions.ValidationError
-        If ``value`` is not a finite number greater than zero.
-    """
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not np.isfinite(value)
-    ):
-        raise ValidationError(
-            f"Must be a finite number ({attr}={value!r}); {hint}", attr=attr, obj=obj
-        )
-    if value <= 0:
-        raise ValidationError(
-            f"Must be greater than 0 ({attr}={value!r}); {hint}", attr=attr, obj=obj
-        )
-    return float(value)
+    """``value`` as a float, if it is a finite number greater than zero."""
+    return validate(positive(attr, hint), value, obj)
 
 
 def check_integer(value, attr, low, hint, obj=None):
-    """
-    Return ``value`` as an int, or raise if it is not an integer >= ``low``.
-
-    Parameters
-    ----------
-    value : int
-        The value to check.
-    attr : str
-        The argument's name, used in the error message.
-    low : int
-        The smallest value allowed.
-    hint : str
-        What to give instead, appended to the error message.
-    obj : object, optional
-        The object the argument belongs to, used in the error message.
-
-    Raises
-    ------
-    nengo.exceptions.ValidationError
-        If ``value`` is not an integer (bools are not) or is below ``low``.
-    """
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or value < low
-    ):
-        raise ValidationError(
-            f"Must be an integer >= {low} ({attr}={value!r}); {hint}",
-            attr=attr,
-            obj=obj,
-        )
-    return int(value)
+    """``value`` as an int, if it is an integer (not a bool) >= ``low``."""
+    return validate(at_least(attr, low, hint), value, obj)

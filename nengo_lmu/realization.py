@@ -1,11 +1,28 @@
-"""State scaling: keep every represented state dimension inside a radius."""
+"""
+State scaling: keep every represented state dimension inside a radius.
 
-import nengo
+`StateScaling` is a realizer (as in nengolib): given a `.LinearSystem`, it
+returns the same system in other state coordinates, with the transform between
+them (`Realization`).
+"""
+
+import collections
+
 import numpy as np
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.linear import as_system, discretize, simulate
-from nengo_lmu.params import check_positive
+from nengo_lmu.params import NumberParam, positive, validate
+from nengo_lmu.system import LinearSystem
+
+#: A realized system and its coordinates: the original state is ``T`` times it.
+Realization = collections.namedtuple("Realization", ("system", "T", "Tinv"))
+
+FLOOR = NumberParam(
+    "floor",
+    low=0,
+    high=1,
+    hint="give the smallest scale as a fraction of the largest, e.g. 0.1",
+)
 
 
 class StateScaling:
@@ -49,8 +66,7 @@ class StateScaling:
     @classmethod
     def from_process(
         cls,
-        A,
-        B,
+        system,
         dt,
         process,
         duration=30.0,
@@ -72,8 +88,10 @@ class StateScaling:
 
         Parameters
         ----------
-        A, B, dt, process, duration, warmup, method, seed
-            The system, time step and input, as in `.state_response`; the
+        system : LinearSystem
+            The continuous system (e.g. a `.LegendreDelay`).
+        dt, process, duration, warmup, method, seed
+            The time step and input, as in `.LinearSystem.response`; the
             process should have the statistics of the input the system will see.
         radius : float, optional
             The radius each scaled dimension should stay inside.
@@ -89,9 +107,10 @@ class StateScaling:
         -------
         StateScaling
         """
-        radius = check_positive(radius, "radius", "give the target radius, e.g. 1")
-        n_sigma = check_positive(n_sigma, "n_sigma", "give e.g. n_sigma=3.5")
-        states = state_response(A, B, dt, process, duration, warmup, method, seed)
+        radius = validate(positive("radius", "give the target radius, e.g. 1"), radius)
+        n_sigma = validate(positive("n_sigma", "give e.g. n_sigma=3.5"), n_sigma)
+        floor = validate(FLOOR, floor)
+        states = system.response(process, dt, duration, warmup, method, seed)
         std = np.std(states, axis=0)
         if np.any(std <= 0):
             raise ValidationError(
@@ -99,18 +118,40 @@ class StateScaling:
                 f" ({process!r}); give an input process that excites every dimension",
                 attr="process",
             )
-        if not 0 <= floor <= 1:
-            raise ValidationError(
-                f"Must be in [0, 1] (floor={floor!r}); give the smallest scale as a "
-                "fraction of the largest, e.g. 0.1",
-                attr="floor",
-            )
         scale = n_sigma * std / radius
         return cls(np.maximum(scale, floor * np.max(scale)))
 
+    @property
+    def T(self):
+        """The transform ``diag(scale)``: the state is ``T`` times the scaled one."""
+        return np.diag(self.scale)
+
+    def realize(self, system):
+        """
+        The system in scaled coordinates.
+
+        Parameters
+        ----------
+        system : LinearSystem
+            The system (continuous or discrete) whose state is scaled.
+
+        Returns
+        -------
+        Realization
+            ``system``: ``(T^-1 A T, T^-1 B)``, and ``T``, ``Tinv``: the
+            original state is ``T`` times the scaled one.
+        """
+        self._check_size(system.size)
+        s = self.scale
+        scaled = LinearSystem(
+            system.A * s[None, :] / s[:, None], system.B / s[:, None], dt=system.dt
+        )
+        return Realization(scaled, self.T, np.diag(1 / s))
+
     def transform(self, A, B):
         """
-        Return the scaled system ``(T^-1 A T, T^-1 B)``.
+        Return the scaled system ``(T^-1 A T, T^-1 B)``; the arrays' form of
+        `realize`.
 
         Parameters
         ----------
@@ -124,9 +165,7 @@ class StateScaling:
         A_scaled : (d, d) np.ndarray
         B_scaled : (d, m) np.ndarray
         """
-        A, B = as_system(A, B)
-        self._check_size(len(A))
-        return A * self.scale[None, :] / self.scale[:, None], B / self.scale[:, None]
+        return tuple(self.realize(LinearSystem(A, B)).system)
 
     def readout(self, C):
         """
@@ -153,55 +192,3 @@ class StateScaling:
                 attr="scale",
                 obj=self,
             )
-
-
-def state_response(A, B, dt, process, duration=30.0, warmup=None, method="zoh", seed=0):
-    """
-    The states a linear system visits in response to an input process.
-
-    Parameters
-    ----------
-    A : (d, d) array_like
-        Continuous state matrix.
-    B : (d, m) array_like
-        Continuous input matrix.
-    dt : float
-        Time step in seconds.
-    process : nengo.Process
-        The input, e.g. ``nengo.processes.WhiteSignal(10, high=10, rms=0.3)``.
-    duration : float, optional
-        Seconds of ``process`` to simulate.
-    warmup : float, optional
-        Seconds at the start that are dropped, so that the transient of switching
-        the input on (which excites the high-order dimensions of a delay far more
-        than the process itself does) is not part of the response; a third of
-        ``duration`` by default. Make it longer than the system's memory.
-    method : {"zoh", "euler"}, optional
-        Discretization used to simulate the response.
-    seed : int, optional
-        Seed of the input signal.
-
-    Returns
-    -------
-    (n, d) np.ndarray
-        The states after the warm-up, one row per time step.
-    """
-    A, B = as_system(A, B)
-    dt = check_positive(dt, "dt", "give the simulation time step in seconds")
-    duration = check_positive(duration, "duration", "give a duration in seconds")
-    warmup = duration / 3 if warmup is None else warmup
-    if not 0 <= warmup < duration:
-        raise ValidationError(
-            f"Must be in [0, duration) (warmup={warmup!r}, duration={duration}); "
-            "give a warm-up shorter than the duration",
-            attr="warmup",
-        )
-    if not isinstance(process, nengo.Process):
-        raise ValidationError(
-            f"Must be a nengo.Process (process={process!r}); give e.g. "
-            "nengo.processes.WhiteSignal(10, high=10, rms=0.3)",
-            attr="process",
-        )
-    n_steps = int(np.ceil(duration / dt))
-    u = process.run_steps(n_steps, d=B.shape[1], dt=dt, rng=np.random.RandomState(seed))
-    return simulate(*discretize(A, B, dt, method), u)[int(warmup / dt) :]

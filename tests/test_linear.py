@@ -4,7 +4,7 @@ import scipy.signal
 from nengo.exceptions import ValidationError
 
 from nengo_lmu import LegendreDelay, discretize, simulate
-from nengo_lmu.linear import settling_steps, state_bound
+from nengo_lmu.system import settling_steps, state_bound
 
 
 @pytest.mark.parametrize(

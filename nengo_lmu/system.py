@@ -1,0 +1,444 @@
+"""
+Linear time-invariant systems in state-space form, as one value: `LinearSystem`.
+
+Every network in nengo_lmu plans its linear memory with `LinearSystem`: it is
+discretized, scaled (`.StateScaling`), mapped onto a synapse
+(`.map_to_synapse`) and simulated as the reference the networks are tested
+against, always as a value that carries its own matrices, instead of loose
+arrays checked again at every step.
+
+Conventions
+-----------
+A continuous system ``dx/dt = A x + B u`` with ``d`` states and ``m`` inputs is
+given by ``A`` (``d x d``) and ``B`` (``d x m``). Its discretization at step ``dt``
+is ``x[k+1] = Ad x[k] + Bd u[k]``, where ``u[k]`` is the input over the ``k``-th
+step; ``x[k]`` has seen ``u[0], ..., u[k-1]``.
+"""
+
+import nengo
+import numpy as np
+import scipy.linalg
+from nengo.exceptions import ValidationError
+from nengo.params import FrozenObject, NdarrayParam
+
+from nengo_lmu.params import DT, EnumParam, NumberParam, validate
+
+DISCRETIZERS = ("zoh", "euler")
+DISCRETIZER = EnumParam("method", values=DISCRETIZERS)
+RTOL = NumberParam(
+    "rtol",
+    low=0,
+    high=1,
+    low_open=True,
+    high_open=True,
+    hint="give the fraction of the response to neglect, e.g. 0.01",
+)
+
+
+class LinearSystem(FrozenObject):
+    """
+    A linear time-invariant system ``(A, B)``, continuous or discrete.
+
+    Continuous (``dt=None``): ``dx/dt = A x + B u``. Discrete (``dt`` given):
+    ``x[k+1] = A x[k] + B u[k]`` at time step ``dt``. A system unpacks as its
+    matrices, ``A, B = system``, so that code written for the pair of arrays
+    keeps working.
+
+    Parameters
+    ----------
+    A : (d, d) array_like
+        The state matrix.
+    B : (d,) or (d, m) array_like
+        The input matrix; a vector is a single input.
+    dt : float, optional
+        The time step of a discrete system, in seconds; None for a continuous
+        one.
+
+    Attributes
+    ----------
+    A : (d, d) np.ndarray
+    B : (d, m) np.ndarray
+    dt : float or None
+    size : int
+        Number of states, ``d``.
+    size_in : int
+        Number of inputs, ``m``.
+
+    Examples
+    --------
+    >>> system = LinearSystem([[-1.0]], [1.0])
+    >>> discrete = system.discretize(dt=0.1)
+    >>> Ad, Bd = discrete
+    >>> states = discrete.simulate(np.ones(50))
+    """
+
+    A = NdarrayParam("A", shape=("*", "*"), readonly=True)
+    B = NdarrayParam("B", shape=("*", "*"), readonly=True)
+    dt = NumberParam(
+        "dt",
+        low=0,
+        low_open=True,
+        optional=True,
+        readonly=True,
+        hint="give the time step of a discrete system in seconds, or None",
+    )
+
+    def __init__(self, A, B, dt=None):
+        super().__init__()
+        A = np.array(A, dtype=np.float64)
+        B = np.array(B, dtype=np.float64)
+        if B.ndim == 1:
+            B = B[:, None]
+        if A.ndim != 2 or A.shape[0] != A.shape[1]:
+            raise ValidationError(
+                f"Must be a square matrix (A.shape={A.shape}); give a (d, d) state "
+                "matrix",
+                attr="A",
+            )
+        if B.ndim != 2 or B.shape[0] != A.shape[0]:
+            raise ValidationError(
+                f"Must have one row per state (B.shape={B.shape}, A.shape={A.shape})"
+                "; give a (d, m) input matrix with d equal to A's size",
+                attr="B",
+            )
+        if not (np.all(np.isfinite(A)) and np.all(np.isfinite(B))):
+            raise ValidationError(
+                "Must be finite (A and B hold NaN or infinite entries); give "
+                "finite matrices",
+                attr="A",
+            )
+        A.setflags(write=False)
+        B.setflags(write=False)
+        self.A = A
+        self.B = B
+        self.dt = dt
+
+    def __iter__(self):
+        return iter((self.A, self.B))
+
+    @property
+    def size(self):
+        return self.A.shape[0]
+
+    @property
+    def size_in(self):
+        return self.B.shape[1]
+
+    @property
+    def discrete(self):
+        """Whether the system is discrete (has a ``dt``)."""
+        return self.dt is not None
+
+    def _need(self, discrete, what):
+        if self.discrete != discrete:
+            kind = "discrete" if discrete else "continuous"
+            raise ValidationError(
+                f"{what} needs a {kind} system (dt={self.dt}); "
+                + (
+                    "discretize it first with .discretize(dt)"
+                    if discrete
+                    else "give the continuous system"
+                ),
+                attr="dt",
+                obj=self,
+            )
+
+    def discretize(self, dt, method="zoh"):
+        """
+        The system discretized at time step ``dt``.
+
+        Parameters
+        ----------
+        dt : float
+            Time step in seconds.
+        method : {"zoh", "euler"}, optional
+            ``"zoh"`` (zero-order hold: exact when the input is constant over
+            each step) or ``"euler"`` (forward Euler: ``I + dt A``, ``dt B``).
+
+        Returns
+        -------
+        LinearSystem
+            The discrete system ``x[k+1] = Ad x[k] + Bd u[k]``; it unpacks as
+            ``Ad, Bd``.
+
+        Notes
+        -----
+        The zero-order hold takes the matrix exponential of the block matrix
+        ``[[A, B], [0, 0]] * dt``, which equals ``scipy.signal.cont2discrete``
+        with ``method="zoh"`` and stays accurate for large, stiff systems.
+        """
+        self._need(False, "Discretizing")
+        dt = validate(DT, dt, self)
+        method = validate(DISCRETIZER, method, self)
+        d, m = self.B.shape
+        if method == "euler":
+            return LinearSystem(np.eye(d) + dt * self.A, dt * self.B, dt=dt)
+        block = np.zeros((d + m, d + m))
+        block[:d, :d] = self.A
+        block[:d, d:] = self.B
+        expm = scipy.linalg.expm(block * dt)
+        return LinearSystem(expm[:d, :d], expm[:d, d:], dt=dt)
+
+    def transform(self, T, Tinv=None):
+        """
+        The same system in the coordinates ``x = T z``: ``(Tinv A T, Tinv B)``.
+
+        Parameters
+        ----------
+        T : (d, d) array_like
+            The similarity transform.
+        Tinv : (d, d) array_like, optional
+            Its inverse, if known (computed otherwise).
+
+        Returns
+        -------
+        LinearSystem
+        """
+        T = np.asarray(T, dtype=np.float64)
+        if T.shape != (self.size, self.size):
+            raise ValidationError(
+                f"System has {self.size} states but T has shape {T.shape}; give a "
+                f"({self.size}, {self.size}) transform",
+                attr="T",
+                obj=self,
+            )
+        Tinv = np.linalg.inv(T) if Tinv is None else np.asarray(Tinv)
+        return LinearSystem(Tinv @ self.A @ T, Tinv @ self.B, dt=self.dt)
+
+    def simulate(self, u, x0=None):
+        """
+        Step the discrete system over the input sequence ``u``.
+
+        Parameters
+        ----------
+        u : (n,) or (n, m) array_like
+            Input sequence, one row per step.
+        x0 : (d,) array_like, optional
+            Initial state ``x[0]`` (zeros by default).
+
+        Returns
+        -------
+        x : (n, d) np.ndarray
+            ``x[k]`` for ``k = 0 ... n-1``: the state before ``u[k]`` is applied,
+            so that row ``k`` has seen ``u[0], ..., u[k-1]`` and lines up with
+            ``u[k]``.
+        """
+        self._need(True, "Simulating")
+        u = np.asarray(u, dtype=np.float64)
+        u = u.reshape(len(u), -1)
+        if u.shape[1] != self.size_in:
+            raise ValidationError(
+                f"Input has {u.shape[1]} dimensions but B has {self.size_in} "
+                "columns; give one column of u per column of B",
+                attr="u",
+            )
+        x = np.zeros(self.size) if x0 is None else np.array(x0, dtype=np.float64)
+        drive = u @ self.B.T
+        states = np.empty((len(u), self.size))
+        for k in range(len(u)):
+            states[k] = x
+            x = self.A @ x + drive[k]
+        return states
+
+    def response(self, process, dt, duration=30.0, warmup=None, method="zoh", seed=0):
+        """
+        The states the continuous system visits in response to an input process.
+
+        Parameters
+        ----------
+        process : nengo.Process
+            The input, e.g. ``nengo.processes.WhiteSignal(10, high=10, rms=0.3)``.
+        dt : float
+            Time step in seconds.
+        duration : float, optional
+            Seconds of ``process`` to simulate.
+        warmup : float, optional
+            Seconds at the start that are dropped, so that the transient of
+            switching the input on (which excites the high-order dimensions of a
+            delay far more than the process itself does) is not part of the
+            response; a third of ``duration`` by default. Make it longer than
+            the system's memory.
+        method : {"zoh", "euler"}, optional
+            Discretization used to simulate the response.
+        seed : int, optional
+            Seed of the input signal.
+
+        Returns
+        -------
+        (n, d) np.ndarray
+            The states after the warm-up, one row per time step.
+        """
+        dt = validate(DT, dt, self)
+        duration = validate(
+            NumberParam("duration", low=0, low_open=True, hint="give seconds"),
+            duration,
+        )
+        warmup = duration / 3 if warmup is None else warmup
+        if not 0 <= warmup < duration:
+            raise ValidationError(
+                f"Must be in [0, duration) (warmup={warmup!r}, duration={duration}); "
+                "give a warm-up shorter than the duration",
+                attr="warmup",
+            )
+        if not isinstance(process, nengo.Process):
+            raise ValidationError(
+                f"Must be a nengo.Process (process={process!r}); give e.g. "
+                "nengo.processes.WhiteSignal(10, high=10, rms=0.3)",
+                attr="process",
+            )
+        n_steps = int(np.ceil(duration / dt))
+        u = process.run_steps(
+            n_steps, d=self.size_in, dt=dt, rng=np.random.RandomState(seed)
+        )
+        return self.discretize(dt, method).simulate(u)[int(warmup / dt) :]
+
+    def state_bound(self, rtol=1e-9, max_steps=10**6):
+        """
+        The largest magnitude each state can reach for an input bounded by one.
+
+        For ``|u[k]| <= 1`` (every input, every step), state ``i`` of the
+        discrete system started from zero stays within the sum over ``k`` of
+        ``|(A^k B)_i|`` summed over the inputs (the l1 norm of its impulse
+        response), and an input of the right signs reaches it. Scale by the
+        input's bound for other inputs.
+
+        Parameters
+        ----------
+        rtol : float, optional
+            The sum stops once the impulse response is this small relative to
+            the bound.
+        max_steps : int, optional
+            Steps after which a system whose response has not died out is
+            refused.
+
+        Returns
+        -------
+        (d,) np.ndarray
+            The bound of each state.
+
+        Raises
+        ------
+        nengo.exceptions.ValidationError
+            If the impulse response does not die out within ``max_steps``.
+        """
+        self._need(True, "A state bound")
+        rtol = validate(RTOL, rtol)
+        response = self.B.copy()
+        bound = np.zeros(self.size)
+        for _ in range(max_steps):
+            bound += np.sum(np.abs(response), axis=1)
+            if np.max(np.abs(response)) <= rtol * np.max(bound):
+                return bound
+            response = self.A @ response
+        raise ValidationError(
+            f"The impulse response has not died out after {max_steps} steps; the "
+            "bound needs a stable system (eigenvalues of Ad inside the unit circle)",
+            attr="Ad",
+        )
+
+    def settling_steps(self, rtol=0.01, max_steps=10**5):
+        """
+        Steps after which any state has decayed below ``rtol`` of where it started.
+
+        The smallest ``k`` with ``||A^k||_F <= rtol`` (the Frobenius norm bounds
+        the 2-norm): with no input, ``k`` steps shrink every state to at most
+        ``rtol`` of its norm.
+
+        Parameters
+        ----------
+        rtol : float, optional
+            Fraction of the state left.
+        max_steps : int, optional
+            Steps after which a system that has not settled is refused.
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        nengo.exceptions.ValidationError
+            If the system has not settled within ``max_steps``.
+        """
+        self._need(True, "Settling")
+        rtol = validate(RTOL, rtol)
+        power = np.eye(self.size)
+        for k in range(max_steps + 1):
+            if np.linalg.norm(power) <= rtol:
+                return k
+            power = self.A @ power
+        raise ValidationError(
+            f"The state has not decayed below {rtol} of its start after "
+            f"{max_steps} steps; settling needs a stable system (eigenvalues of Ad "
+            "inside the unit circle)",
+            attr="Ad",
+        )
+
+
+def discretize(A, B, dt, method="zoh"):
+    """
+    Discretize ``dx/dt = A x + B u`` at time step ``dt``.
+
+    The arrays' form of `LinearSystem.discretize`.
+
+    Parameters
+    ----------
+    A : (d, d) array_like
+        Continuous state matrix.
+    B : (d, m) array_like
+        Continuous input matrix.
+    dt : float
+        Time step in seconds.
+    method : {"zoh", "euler"}, optional
+        Zero-order hold or forward Euler.
+
+    Returns
+    -------
+    Ad : (d, d) np.ndarray
+    Bd : (d, m) np.ndarray
+        The discrete system, ``x[k+1] = Ad x[k] + Bd u[k]``.
+    """
+    return tuple(LinearSystem(A, B).discretize(dt, method=method))
+
+
+def simulate(Ad, Bd, u, x0=None):
+    """
+    Step ``x[k+1] = Ad x[k] + Bd u[k]`` over the input sequence ``u``.
+
+    The arrays' form of `LinearSystem.simulate`.
+
+    Parameters
+    ----------
+    Ad : (d, d) array_like
+        Discrete state matrix.
+    Bd : (d, m) array_like
+        Discrete input matrix.
+    u : (n,) or (n, m) array_like
+        Input sequence, one row per step.
+    x0 : (d,) array_like, optional
+        Initial state ``x[0]`` (zeros by default).
+
+    Returns
+    -------
+    x : (n, d) np.ndarray
+        The state before each ``u[k]`` is applied.
+    """
+    return _discrete(Ad, Bd).simulate(u, x0=x0)
+
+
+def state_bound(Ad, Bd, rtol=1e-9, max_steps=10**6):
+    """The arrays' form of `LinearSystem.state_bound`."""
+    return _discrete(Ad, Bd).state_bound(rtol=rtol, max_steps=max_steps)
+
+
+def settling_steps(Ad, rtol=0.01, max_steps=10**5):
+    """The arrays' form of `LinearSystem.settling_steps`."""
+    Ad = np.asarray(Ad, dtype=np.float64)
+    return _discrete(Ad, np.zeros((len(Ad), 1))).settling_steps(
+        rtol=rtol, max_steps=max_steps
+    )
+
+
+def _discrete(Ad, Bd):
+    """A discrete system of unknown time step (only its steps matter)."""
+    return LinearSystem(Ad, Bd, dt=1.0)
