@@ -59,7 +59,7 @@ from nengo_lmu.classifier import (
     train_classifier,
 )
 from nengo_lmu.datasets import hold, psdigits, psmnist
-from nengo_lmu.linear import settling_steps
+from nengo_lmu.system import settling_steps
 from nengo_lmu.loihi import LoihiLMUCell, state_peaks
 
 DT = 0.001

@@ -26,13 +26,11 @@ import argparse
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import nengo
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
-from common import delay_nrmse  # noqa: E402
+from nengo_lmu.testing import delay_nrmse, measure_delay
 
 DT = 0.001
 NEURON_TYPES = [nengo.LIF(), nengo.SpikingRectifiedLinear()]
@@ -80,9 +78,7 @@ def loihi_run(
             wall = time.perf_counter() - start
 
     def nrmse(begin):
-        k = np.arange(int(round(begin / DT)), len(sim.trange()))
-        error = sim.data[p_out][k] - sim.data[p_in][k - 100]
-        return np.sqrt(np.mean(error**2)) / np.sqrt(np.mean(sim.data[p_in][k] ** 2))
+        return delay_nrmse(sim.data[p_out], sim.data[p_in], 100, int(round(begin / DT)))
 
     return dict(
         nrmse=nrmse(warmup),
@@ -116,7 +112,7 @@ def main(argv=None):
         modelled = np.mean(
             [loihi_run(chip_nt, n_neurons, s, "nengo")["nrmse"] for s in seeds]
         )
-        plain = np.mean([delay_nrmse(nt, n_neurons, s) for s in seeds])
+        plain = np.mean([measure_delay(nt, n_neurons, s) for s in seeds])
         e = np.mean([r["nrmse"] for r in emu])
         r = np.mean([r["nrmse"] for r in ref])
         walls[name] = (

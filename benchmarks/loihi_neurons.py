@@ -32,6 +32,8 @@ from pathlib import Path
 import nengo
 import numpy as np
 
+from nengo_lmu.testing import nrmse, rms
+
 sys.path.insert(0, str(Path(__file__).parent))
 from loihi import NEURON_TYPES, loihi_run  # noqa: E402
 
@@ -63,11 +65,6 @@ def ensemble_run(neuron_type, seed, run_time, n_neurons=200):
     return sim.data[p_spikes], sim.data[p_input][:, 0], sim.data[decoded].weights[0]
 
 
-def relative_rms(error, x):
-    """RMS of ``error`` relative to the RMS of ``x``."""
-    return np.sqrt(np.mean(error**2)) / np.sqrt(np.mean(x**2))
-
-
 def below(signal, frequency):
     """The part of ``signal`` below ``frequency`` (Hz)."""
     spectrum = np.fft.rfft(signal)
@@ -90,11 +87,11 @@ def part_ensemble(neuron_type, warmup=500):
         train[warmup:], target[warmup:, None]
     )
     return dict(
-        rate_solved=relative_rms(y - x, x),
+        rate_solved=nrmse(y, x),
         lag=fit[1] / fit[0],
-        lead_gain=relative_rms(compensated - x, x),
-        slow=relative_rms(below(compensated - x, 2.0), x),
-        spike_solved=relative_rms(activity @ spike_decoders[:, 0] - x, x),
+        lead_gain=nrmse(compensated, x),
+        slow=rms(below(compensated - x, 2.0)) / rms(x),
+        spike_solved=nrmse(activity @ spike_decoders[:, 0], x),
     )
 
 

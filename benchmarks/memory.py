@@ -16,17 +16,13 @@ Usage: ``python benchmarks/memory.py [--quick] [--plot PATH]``
 """
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import nengo
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
-from common import delay_nrmse  # noqa: E402
-
 from nengo_lmu import LegendreDelay, StateScaling, map_to_synapse, simulate  # noqa
+from nengo_lmu.testing import delay_nrmse, measure_delay
 
 DT = 0.001
 NEURON_TYPES = [nengo.LIF(), nengo.SpikingRectifiedLinear(), nengo.LIFRate()]
@@ -63,9 +59,7 @@ def hand_built_nrmse(neuron_type, n_neurons, seed, run_time=5.5):
         p_in = nengo.Probe(stim, synapse=0.01)
     with nengo.Simulator(net, dt=DT, progress_bar=False) as sim:
         sim.run(run_time)
-    k = np.arange(500, len(sim.trange()))
-    error = sim.data[p_out][k] - sim.data[p_in][k - 100]
-    return np.sqrt(np.mean(error**2)) / np.sqrt(np.mean(sim.data[p_in][k] ** 2))
+    return delay_nrmse(sim.data[p_out], sim.data[p_in], 100, 500)
 
 
 def timed(make, run_time=5.0):
@@ -92,7 +86,7 @@ def main(argv=None):
     sizes = [300, 1200] if args.quick else [300, 600, 1200, 2400, 4800]
     mean = lambda f: float(np.mean([f(s) for s in seeds]))  # noqa: E731
 
-    ideal = mean(lambda s: delay_nrmse(nengo.Direct(), 1200, s))
+    ideal = mean(lambda s: measure_delay(nengo.Direct(), 1200, s))
     print(f"ideal system (Direct mode): delay NRMSE {ideal:.4f}\n")
     print("1. delay NRMSE vs neurons (nengo_lmu | hand-built EnsembleArray)")
     print(f"{'neurons':>8}" + "".join(f"{type(n).__name__:>34}" for n in NEURON_TYPES))
@@ -100,7 +94,7 @@ def main(argv=None):
     for n in sizes:
         row = f"{n:>8}"
         for nt in NEURON_TYPES:
-            ours = mean(lambda s: delay_nrmse(nt, n, s))
+            ours = mean(lambda s: measure_delay(nt, n, s))
             ref = mean(lambda s: hand_built_nrmse(nt, n, s))
             curves.setdefault(type(nt).__name__, []).append((n, ours, ref))
             row += f"{ours:>16.4f} | {ref:<8.4f} ({ref / ours:4.1f}x)"
@@ -108,13 +102,13 @@ def main(argv=None):
 
     print("\n2. readout at r = 0.5 (1,200 neurons)")
     for nt in NEURON_TYPES:
-        half = mean(lambda s: delay_nrmse(nt, 1200, s, r=0.5))
+        half = mean(lambda s: measure_delay(nt, 1200, s, r=0.5))
         print(f"{type(nt).__name__:>24}: {half:.4f}")
 
     print("\n3. 20 Hz input, 4,800 LIF neurons")
     for order in (6, 12):
-        err = mean(lambda s: delay_nrmse(nengo.LIF(), 4800, s, order=order, high=20))
-        ideal_err = delay_nrmse(nengo.Direct(), 4800, 0, order=order, high=20)
+        err = mean(lambda s: measure_delay(nengo.LIF(), 4800, s, order=order, high=20))
+        ideal_err = measure_delay(nengo.Direct(), 4800, 0, order=order, high=20)
         print(f"{'order ' + str(order):>24}: {err:.4f} (ideal system {ideal_err:.4f})")
 
     print("\n4. cost, 1,200 LIF neurons, 5 s (seconds; nengo_lmu / hand-built)")

@@ -26,6 +26,7 @@ import numpy as np
 from _common import parse_args, plt, save
 
 import nengo_lmu
+from nengo_lmu.testing import measure_delay, rms
 
 parser = argparse.ArgumentParser(description="Choosing LegendreMemory parameters.")
 parser.add_argument("--quick", action="store_true", help="fewer sizes, short runs")
@@ -73,8 +74,7 @@ def ideal_errors(order, high, seconds=ideal_seconds, seed=0, rs=rs):
     true = np.stack([np.roll(u, int(round(r * theta / dt))) for r in rs], axis=1)
     k = slice(int(round(warmup / dt)), None)
     error = decoded[k] - true[k]
-    rms = np.sqrt(np.mean(u[k] ** 2))
-    return np.sqrt(np.mean(error[:, -1] ** 2)) / rms, np.sqrt(np.mean(error**2)) / rms
+    return rms(error[:, -1]) / rms(u[k]), rms(error) / rms(u[k])
 
 
 ideal = np.array([[ideal_errors(d, bw / theta) for d in orders] for bw in bandwidths])
@@ -121,11 +121,13 @@ save(fig, args.plot_dir, "choosing_parameters_ideal.png")
 #
 # Now the memory in spiking neurons, on 10 Hz input with `theta = 0.1` s
 # (`high * theta = 1`). The error is that of `output` (delay `theta`) through
-# `Lowpass(0.01)`, against the true delay through the same filter. Its floor is
-# the ideal system's error at each order; above it, spike noise. We measure LIF
-# neurons (nengo's default) and spiking rectified-linear neurons, whose error
-# keeps falling as `1 / sqrt(neurons)`, while LIF's levels off (see the
-# benchmarks page for why).
+# `Lowpass(0.01)`, against the true delay through the same filter, relative to
+# the filtered input's RMS (`nengo_lmu.testing.measure_delay` builds the memory,
+# with max rates of 200 to 400 Hz, runs it on the white noise and scores it).
+# Its floor is the ideal system's error at each order; above it, spike noise.
+# We measure LIF neurons (nengo's default) and spiking rectified-linear
+# neurons, whose error keeps falling as `1 / sqrt(neurons)`, while LIF's levels
+# off (see the benchmarks page for why).
 
 # %%
 high = 10
@@ -139,28 +141,19 @@ def spiking_error(
     order, n_neurons, neuron_type=nengo.LIF(), synapse=nengo.Lowpass(0.1), seed=0
 ):
     """NRMSE of a spiking memory's output (delay theta) after a warm-up."""
-    process = nengo.processes.WhiteSignal(seconds, high=high, rms=0.3)
-    with nengo.Network(seed=seed) as net:
-        net.config[nengo.Ensemble].max_rates = nengo.dists.Uniform(200, 400)
-        stim = nengo.Node(process)
-        mem = nengo_lmu.LegendreMemory(
-            order=order,
-            theta=theta,
-            n_neurons=n_neurons,
-            synapse=synapse,
-            dt=dt,
-            process=process,
-            neuron_type=neuron_type,
-        )
-        nengo.Connection(stim, mem.input, synapse=None)
-        p_out = nengo.Probe(mem.output, synapse=0.01)
-        p_in = nengo.Probe(stim, synapse=0.01)
-    with nengo.Simulator(net, dt=dt, progress_bar=False) as sim:
-        sim.run(seconds)
-    k = np.arange(int(round(warmup / dt)), len(sim.trange()))
-    true = sim.data[p_in][k - int(round(theta / dt))]
-    error = sim.data[p_out][k] - true
-    return np.sqrt(np.mean(error**2)) / np.sqrt(np.mean(sim.data[p_in][k] ** 2))
+    return measure_delay(
+        neuron_type,
+        n_neurons,
+        seed,
+        order=order,
+        theta=theta,
+        high=high,
+        run_time=seconds,
+        warmup=warmup,
+        dt=dt,
+        period=seconds,
+        synapse=synapse,
+    )
 
 
 floor = [ideal_errors(d, high, seconds=seconds)[0] for d in spiking_orders]

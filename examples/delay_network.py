@@ -24,6 +24,7 @@ import numpy as np
 from _common import parse_args, plt, save
 
 import nengo_lmu
+from nengo_lmu.testing import nrmse
 
 parser = argparse.ArgumentParser(description="A spiking Legendre delay network.")
 parser.add_argument("--quick", action="store_true", help="small network, short run")
@@ -116,28 +117,24 @@ true_power = power_filter.filt(np.mean(true_window**2, axis=1, keepdims=True), d
 ideal_window = x @ system.window(n_samples, dt=dt).T
 ideal_power = power_filter.filt(np.mean(ideal_window**2, axis=1, keepdims=True), dt=dt)
 
-
-def nrmse(y, target):
-    """RMSE after the warm-up, relative to the target's RMS."""
-    return np.sqrt(np.mean((y[k] - target[k]) ** 2)) / np.sqrt(np.mean(target[k] ** 2))
-
-
 # %% [markdown]
 # ## Errors
 #
-# NRMSE against the true values. The ideal system's error grows towards the
-# middle of the window (the Legendre basis is most accurate at its ends); the
-# spiking network adds spike noise on top.
+# NRMSE against the true values (`nengo_lmu.testing.nrmse`: the RMS error after
+# the warm-up, the steps `k`, relative to the RMS of the true values over the
+# same steps). The ideal system's error grows towards the middle of the window
+# (the Legendre basis is most accurate at its ends); the spiking network adds
+# spike noise on top.
 
 # %%
 print(f"\n{'readout':<18}{'ideal system':>14}{'spiking':>10}")
 for i, r in enumerate(delays):
     name = f"delay {r:g} theta"
-    ideal_err = nrmse(ideal_delayed[:, i], true_delayed[:, i])
-    spiking_err = nrmse(sim.data[p_delayed][:, i], true_delayed[:, i])
+    ideal_err = nrmse(ideal_delayed[k, i], true_delayed[k, i])
+    spiking_err = nrmse(sim.data[p_delayed][k, i], true_delayed[k, i])
     print(f"{name:<18}{ideal_err:>14.4f}{spiking_err:>10.4f}")
-ideal_err = nrmse(ideal_power[:, 0], true_power[:, 0])
-spiking_err = nrmse(sim.data[p_power][:, 0], true_power[:, 0])
+ideal_err = nrmse(ideal_power[k, 0], true_power[k, 0])
+spiking_err = nrmse(sim.data[p_power][k, 0], true_power[k, 0])
 print(f"{'window power':<18}{ideal_err:>14.4f}{spiking_err:>10.4f}")
 
 # %% [markdown]

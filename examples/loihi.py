@@ -54,6 +54,7 @@ from nengo_lmu.classifier import (
 )
 from nengo_lmu.datasets import hold, psdigits
 from nengo_lmu.loihi import LoihiLegendreMemory, LoihiLMUCell, check, state_peaks
+from nengo_lmu.testing import rms
 
 parser = argparse.ArgumentParser(description="The memory on the Loihi emulator.")
 parser.add_argument("--quick", action="store_true", help="small network, short run")
@@ -206,9 +207,7 @@ def run(config, target):
     ideal[:shift] = 0  # nothing is delayed into the first theta
     y = sim.data[net.p_output][:, 0]
     k = np.arange(int(round(warmup / dt)), len(y))
-    nrmse = np.sqrt(np.mean((y[k] - ideal[k]) ** 2)) / np.sqrt(
-        np.mean(lowpass.filt(u, dt=dt)[k] ** 2)
-    )
+    nrmse = rms(y[k] - ideal[k]) / rms(lowpass.filt(u, dt=dt)[k])
     return dict(t=sim.trange(), u=u, ideal=ideal, y=y, nrmse=nrmse, wall=wall)
 
 

@@ -13,6 +13,7 @@ import nengo
 import numpy as np
 
 from nengo_lmu.memory import LegendreMemory
+from nengo_lmu.testing import delay_nrmse
 
 NEURON_TYPES = {
     "lif": nengo.LIF,
@@ -53,14 +54,15 @@ def run(order, theta, n_neurons, neuron_type, high, seconds, dt, seed):
         sim.run(seconds)
 
     steps = int(round(theta / dt))
-    k = np.arange(int(round(0.5 / dt)), len(sim.trange()))
+    warmup_steps = int(round(0.5 / dt))
+    k = np.arange(warmup_steps, len(sim.trange()))
     result = {name: sim.data[p][k, 0] for name, p in probes.items()}
     result["ideal"] = sim.data[probes["input"]][k - steps, 0]
     result["t"] = sim.trange()[k]
-    rms = np.sqrt(np.mean(result["input"] ** 2))
+    u = sim.data[probes["input"]][:, 0]
     for name in ("spiking", "direct"):
-        error = result[name] - result["ideal"]
-        result[f"{name}_nrmse"] = np.sqrt(np.mean(error**2)) / rms
+        y = sim.data[probes[name]][:, 0]
+        result[f"{name}_nrmse"] = delay_nrmse(y, u, steps, warmup_steps)
     return result
 
 

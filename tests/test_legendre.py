@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from nengo.exceptions import ValidationError
 
-from nengo_lmu import LegendreDelay, simulate
+from nengo_lmu import LegendreDelay, simulate, testing
 
 
 def white_noise(seconds, dt, high=10, rms=0.3, seed=0):
@@ -18,8 +18,9 @@ def delay_nrmse(system, u, dt, r, align=True, warmup=0.2):
     states = simulate(*system.discretize(dt), u)
     decoded = states @ system.readout(r, dt=dt if align else None)[0]
     shift = int(round(r * system.theta / dt))
-    k = np.arange(int(warmup / dt), len(u))
-    return np.sqrt(np.mean((decoded[k] - u[k - shift]) ** 2)) / np.sqrt(np.mean(u**2))
+    return testing.delay_nrmse(
+        decoded, u, shift, int(warmup / dt), normalize="whole_input"
+    )
 
 
 @pytest.mark.parametrize("order", [1, 6, 64])

@@ -7,26 +7,21 @@ nengo_loihi = pytest.importorskip("nengo_loihi")
 
 from nengo_loihi.neurons import LoihiSpikingRectifiedLinear  # noqa: E402
 
-from nengo_lmu import LegendreMemory  # noqa: E402
+from nengo_lmu import LegendreMemory, testing  # noqa: E402
 from nengo_lmu.classifier import LMUClassifier, classify_stream  # noqa: E402
 from nengo_lmu.loihi import (  # noqa: E402
     DECODE_TAU,
     LoihiLegendreMemory,
     LoihiLMUCell,
     Paired,
-    _delayed,
-    _PhaseKick,
     check,
     chip_neuron_model,
     choose_input_copies,
     state_peaks,
 )
+from nengo_lmu.loihi.memory import _delayed, _PhaseKick  # noqa: E402
 
 DT = 0.001
-
-
-def nrmse(actual, target):
-    return np.sqrt(np.mean((actual - target) ** 2)) / np.sqrt(np.mean(target**2))
 
 
 def memory_network(target="loihi", order=3, n_neurons=300, seed=0, **kwargs):
@@ -51,10 +46,10 @@ def memory_network(target="loihi", order=3, n_neurons=300, seed=0, **kwargs):
 
 
 def delay_nrmse(sim, net, warmup=0.5):
-    k = np.arange(int(warmup / DT), len(sim.trange()))
     shift = int(round(net.mem.system.theta / DT))
-    error = sim.data[net.p_out][k] - sim.data[net.p_in][k - shift]
-    return np.sqrt(np.mean(error**2)) / np.sqrt(np.mean(sim.data[net.p_in][k] ** 2))
+    return testing.delay_nrmse(
+        sim.data[net.p_out], sim.data[net.p_in], shift, int(warmup / DT)
+    )
 
 
 @pytest.mark.parametrize(
@@ -113,7 +108,7 @@ def test_memory_neurons_come_in_mirrored_pairs():
     net = memory_network("nengo", order=2, n_neurons=40)
     with nengo.Simulator(net, dt=DT, progress_bar=False) as sim:
         pass
-    ensembles = net.mem.memory.ea_ensembles
+    ensembles = net.mem.state_ensembles
     for ens in ensembles:
         assert np.all(sim.data[ens].gain[0::2] == sim.data[ens].gain[1::2])
         assert np.all(sim.data[ens].bias[0::2] == sim.data[ens].bias[1::2])
@@ -133,7 +128,7 @@ def test_memory_neurons_come_in_mirrored_pairs():
 def input_weights(sim, mem):
     """Per ensemble: the input's connections to its neurons and their sum."""
     result = []
-    for ens in mem.memory.ea_ensembles:
+    for ens in mem.state_ensembles:
         conns = [
             conn
             for conn in mem.all_connections
@@ -158,7 +153,7 @@ def test_input_copies_share_the_input():
         assert np.allclose(w, w1, rtol=1e-12, atol=0)
         for conn in conns:
             assert np.allclose(sims[1].data[conn].weights, w / (k + 1), rtol=1e-12)
-    for ens1, ens in zip(*(net.mem.memory.ea_ensembles for net in nets)):
+    for ens1, ens in zip(*(net.mem.state_ensembles for net in nets)):
         assert np.all(sims[0].data[ens1].gain == sims[1].data[ens].gain)
         assert np.all(sims[0].data[ens1].bias == sims[1].data[ens].bias)
     # in nengo one connection carries the input: the copies would add up to it
@@ -197,7 +192,7 @@ def test_input_copies_interleave_their_spikes():
         with nengo.Simulator(net, dt=DT, progress_bar=False) as sim:
             sim.run(3.0)
         k = slice(500, None)
-        errors[copies] = nrmse(sim.data[p_total][k], sim.data[p_in][k])
+        errors[copies] = testing.nrmse(sim.data[p_total][k], sim.data[p_in][k])
         spikes[copies] = [sim.data[p][k] for p in probes]
     assert errors[1] > 0.03  # one pair of input neurons: a coarse input
     assert errors[4] < errors[1] / 3
@@ -215,7 +210,7 @@ def chip_scales(net):
     return np.array(
         [
             block.compartment.discretize_info["v_scale"]
-            for ens in net.mem.memory.ea_ensembles
+            for ens in net.mem.state_ensembles
             for block in model.objs[ens]["out"]
         ]
     )
@@ -431,7 +426,7 @@ def test_memory_defaults():
         order=3, theta=0.1, n_neurons=300, neuron_type=nengo.LIF(), seed=0
     )
     assert mem.target == "loihi"
-    assert len(mem.memory.ea_ensembles) == 3
+    assert len(mem.state_ensembles) == 3
     assert mem.memory.config[nengo.Ensemble].intercepts == nengo.dists.Uniform(
         -1, 0.5
     ) or mem.config[nengo.Ensemble].intercepts == nengo.dists.Uniform(-1, 0.5)

@@ -4,6 +4,7 @@ import pytest
 from nengo.exceptions import SimulationError, ValidationError
 
 from nengo_lmu import LegendreMemory, simulate
+from nengo_lmu.testing import delay_nrmse, nrmse
 
 DT = 0.001
 
@@ -11,10 +12,6 @@ DT = 0.001
 def white_noise(n_steps, size_in=1, high=10, seed=0):
     process = nengo.processes.WhiteSignal(10, high=high, rms=0.3)
     return process.run_steps(n_steps, d=size_in, dt=DT, rng=np.random.RandomState(seed))
-
-
-def nrmse(actual, target):
-    return np.sqrt(np.mean((actual - target) ** 2)) / np.sqrt(np.mean(target**2))
 
 
 @pytest.mark.parametrize(
@@ -70,7 +67,7 @@ def test_readouts_make_up_for_latency(Simulator):
     """A simulator that delays the readouts gets them decoded that much sooner."""
 
     class Late(LegendreMemory):
-        readout_latency = 0.004
+        output_latency = 0.004
 
     n_steps = 500
     u = white_noise(n_steps)
@@ -121,8 +118,10 @@ def test_spiking_delay_accuracy(Simulator, neuron_type, tol, seed, plt):
 
     k = np.arange(500, len(sim.trange()))
     steps = int(round(theta / DT))
-    full = nrmse(sim.data[p_out][k], sim.data[p_in][k - steps])
-    halfway = nrmse(sim.data[p_half][k], sim.data[p_in][k - steps // 2])
+    full = delay_nrmse(sim.data[p_out], sim.data[p_in], steps, 500, normalize="target")
+    halfway = delay_nrmse(
+        sim.data[p_half], sim.data[p_in], steps // 2, 500, normalize="target"
+    )
     plt.plot(sim.trange(), sim.data[p_out], label="memory")
     plt.plot(sim.trange()[k], sim.data[p_in][k - steps], label="ideal")
     plt.legend()
@@ -170,8 +169,9 @@ def test_lead_and_gain_compensation_break_the_lif_plateau(seed):
             p_out = nengo.Probe(mem.output, synapse=0.01)
         with nengo.Simulator(net, dt=DT, progress_bar=False) as sim:
             sim.run(2.0)
-        k = np.arange(500, len(sim.trange()))
-        errors[lead, gain] = nrmse(sim.data[p_out][k], sim.data[p_in][k - 100])
+        errors[lead, gain] = delay_nrmse(
+            sim.data[p_out], sim.data[p_in], 100, 500, normalize="target"
+        )
     assert errors["auto", "auto"] < errors["auto", 1.0] < errors[0.0, 1.0] / 2
 
 
@@ -217,9 +217,9 @@ def test_rectified_linear_intercepts():
             neuron_type=nengo.SpikingRectifiedLinear(),
             intercepts=nengo.dists.Uniform(-0.5, 0.5),
         )
-    assert relu.memory.ea_ensembles[0].intercepts == nengo.dists.Uniform(-1.5, -1.0)
-    assert lif.memory.ea_ensembles[0].intercepts == nengo.Ensemble.intercepts.default
-    assert mine.memory.ea_ensembles[0].intercepts == nengo.dists.Uniform(-0.5, 0.5)
+    assert relu.state_ensembles[0].intercepts == nengo.dists.Uniform(-1.5, -1.0)
+    assert lif.state_ensembles[0].intercepts == nengo.Ensemble.intercepts.default
+    assert mine.state_ensembles[0].intercepts == nengo.dists.Uniform(-0.5, 0.5)
 
 
 def test_nengo_dl_matches_nengo():
@@ -257,7 +257,7 @@ def test_timestep_mismatch_is_refused(Simulator):
         (dict(synapse=nengo.Alpha(0.1)), "onto Alpha.*use nengo.Lowpass"),
         (dict(synapse=None), "Cannot map.*Lowpass"),
         (dict(theta=0.01, discretizer="euler"), "unstable.*theta >"),
-        (dict(discretizer="foh"), "method='foh'"),
+        (dict(discretizer="foh"), "discretizer='foh'"),
         (dict(theta=-1), "theta=-1"),
         (dict(dt=0), "dt=0"),
         (dict(neuron_lead="fast"), "neuron_lead='fast'.*seconds"),
