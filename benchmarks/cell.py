@@ -51,15 +51,9 @@ import numpy as np
 import tensorflow as tf
 
 from nengo_lmu import weights_from_keras
-from nengo_lmu.classifier import (
-    LMUClassifier,
-    accuracy,
-    classify_stream,
-    firing_rates,
-    train_classifier,
-)
+from nengo_lmu.classifier import LMUClassifier, classify_stream
 from nengo_lmu.datasets import hold, psdigits, psmnist
-from nengo_lmu.system import settling_steps
+from nengo_lmu.dl import accuracy, firing_rates, train_classifier
 from nengo_lmu.loihi import LoihiLMUCell, state_peaks
 
 DT = 0.001
@@ -229,7 +223,7 @@ def stream_accuracy(weights, test, steps, simulator, sim_kwargs=None, **cell_kwa
         )
     x_test, y_test = test
     x_test = hold(x_test, steps)
-    gap = settling_steps(classifier.cell.Ad, rtol=0.01)
+    gap = classifier.cell.discrete.settling_steps(rtol=0.01)
     start = time.perf_counter()
     scores = classify_stream(
         classifier,
@@ -324,7 +318,7 @@ def part_spiking(args, data):
             neuron_type=nengo.SpikingRectifiedLinear(),
             process=nengo.processes.PresentInput(hold(memory_input, n).ravel(), DT),
         )
-        both_acc, _ = evaluate(tuned, data, n, memory_neurons=memory, **spiking)
+        both_acc, _ = evaluate(tuned, data, n, neural_memory=memory, **spiking)
         print(
             f"| {seed} | {step_acc:.3f} | {rate_acc:.3f} | {hidden_acc:.3f} "
             f"| {both_acc:.3f} | {hz:.0f} |",

@@ -46,13 +46,9 @@ from _common import parse_args, plt, save
 from nengo.exceptions import BuildError, ValidationError
 
 import nengo_lmu
-from nengo_lmu.classifier import (
-    LMUClassifier,
-    accuracy,
-    classify_stream,
-    train_classifier,
-)
+from nengo_lmu.classifier import LMUClassifier, classify_stream
 from nengo_lmu.datasets import hold, psdigits
+from nengo_lmu.dl import accuracy, train_classifier
 from nengo_lmu.loihi import LoihiLegendreMemory, LoihiLMUCell, check, state_peaks
 from nengo_lmu.testing import rms
 

@@ -26,13 +26,9 @@ import numpy as np
 import tensorflow as tf
 from _common import parse_args, plt, save
 
-from nengo_lmu.classifier import (
-    LMUClassifier,
-    accuracy,
-    firing_rates,
-    train_classifier,
-)
+from nengo_lmu.classifier import LMUClassifier
 from nengo_lmu.datasets import hold, psdigits
+from nengo_lmu.dl import accuracy, firing_rates, train_classifier
 
 parser = argparse.ArgumentParser(description="psDigits with an LMU cell in NengoDL.")
 parser.add_argument("--quick", action="store_true", help="small cell, few batches")

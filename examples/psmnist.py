@@ -55,8 +55,9 @@ import numpy as np
 import tensorflow as tf
 from _common import parse_args, plt, save
 
-from nengo_lmu.classifier import LMUClassifier, accuracy, train_classifier
+from nengo_lmu.classifier import LMUClassifier
 from nengo_lmu.datasets import load_mnist, psmnist, write_fake_mnist
+from nengo_lmu.dl import accuracy, train_classifier
 
 parser = argparse.ArgumentParser(description="psMNIST with an LMU cell in NengoDL.")
 parser.add_argument("--mnist", default=None, help="a local keras-format mnist.npz")

@@ -5,127 +5,52 @@ The LMU cell: a Legendre memory coupled with a trained hidden population.
 (Voelker, Kajić & Eliasmith, 2019) as a `nengo.Network`: the memory is the
 exact Legendre system or a spiking `.LegendreMemory`, and the hidden state is a
 `nengo.Ensemble` of any neuron type. Its weights are kept in one dictionary
-(`LMUCell.weights`), which is how trained weights move between simulators,
-files, keras-lmu and the exact and spiking versions of the same cell.
+(`LMUCell.weights`, see `nengo_lmu.weights`).
 """
 
-import importlib
-import importlib.util
-import inspect
-import numbers
+import warnings
 
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.config import fix, fix_all
 from nengo_lmu.legendre import LegendreDelay
 from nengo_lmu.memory import LegendreMemory
-from nengo_lmu.params import check_integer, check_positive
+from nengo_lmu.neurons import scaled_neuron_type
+from nengo_lmu.params import (
+    DT,
+    BoolParam,
+    EnumParam,
+    NumberParam,
+    SynapseParam,
+    at_least,
+)
+from nengo_lmu.system import DISCRETIZERS
+from nengo_lmu.weights import (
+    Orthogonal,
+    glorot_uniform,
+    initial_weights,
+    weight_rng,
+    weight_shapes,
+)
 
 #: The memory must span at least this many simulator time steps.
 MIN_THETA_STEPS = 4
+#: The optional connections, True or False.
+OPTIONS = (
+    "hidden_to_memory",
+    "memory_to_memory",
+    "input_to_hidden",
+    "hidden_to_hidden",
+    "use_bias",
+)
+# what the cell sets for its memory in neurons
+MEMORY_SET_BY_CELL = ("order", "theta", "size_in", "dt", "discretizer")
 
 
-def _nengo_dl():
-    """nengo_dl if it is installed (imported only when a cell is built), or None."""
-    if importlib.util.find_spec("nengo_dl") is None:
-        return None
-    return importlib.import_module("nengo_dl")
-
-
-def weight_rng(network):
-    """
-    Random numbers for the initial weights of ``network``, reproducibly seeded.
-
-    The network's own seed if it has one; otherwise, the nearest enclosing
-    network's seed combined with where ``network`` sits in it (so that a seeded
-    model gives the same weights every time); otherwise unseeded.
-
-    Parameters
-    ----------
-    network : nengo.Network
-        The network, just constructed (inside its parents' contexts).
-
-    Returns
-    -------
-    np.random.RandomState
-    """
-    if network.seed is not None:
-        return np.random.RandomState(network.seed)
-    path = []
-    child = network
-    for parent in reversed(nengo.Network.context):
-        if child in parent.networks:
-            path.append(parent.networks.index(child))
-        if parent.seed is not None:
-            return np.random.RandomState([parent.seed] + path[::-1])
-        child = parent
-    return np.random.RandomState()
-
-
-def glorot_uniform(fan_in, fan_out):
-    """
-    The Glorot (Xavier) uniform distribution for a weight matrix.
-
-    Parameters
-    ----------
-    fan_in, fan_out : int
-        Input and output dimensionality of the weight matrix.
-
-    Returns
-    -------
-    nengo.dists.Uniform
-        Uniform on ``+/- sqrt(6 / (fan_in + fan_out))``, Keras' default.
-    """
-    limit = np.sqrt(6.0 / (fan_in + fan_out))
-    return nengo.dists.Uniform(-limit, limit)
-
-
-class Orthogonal(nengo.dists.Distribution):
-    """
-    Random matrices with orthonormal rows or columns (Keras' ``orthogonal``).
-
-    Samples are the Q factor of a Gaussian matrix's QR decomposition, with the
-    signs fixed so that the distribution is uniform (Haar) over such matrices.
-
-    Parameters
-    ----------
-    gain : float, optional
-        Multiplies every sample.
-    """
-
-    gain = nengo.params.NumberParam("gain")
-
-    def __init__(self, gain=1.0):
-        super().__init__()
-        self.gain = gain
-
-    def sample(self, n, d=None, rng=np.random):
-        shape = self._sample_shape(n, d)
-        rows, cols = shape[0], int(np.prod(shape[1:]))
-        gaussian = rng.normal(size=(max(rows, cols), min(rows, cols)))
-        q, r = np.linalg.qr(gaussian)
-        q *= np.sign(np.diag(r))
-        q = q if rows >= cols else q.T
-        return self.gain * q.reshape(shape)
-
-
-def _shapes(input_d, memory_d, order, units, options):
-    """Names and shapes (post, pre) of an LMUCell's weights."""
-    shapes = {"input_encoders": (memory_d, input_d)}
-    if options["hidden_to_memory"]:
-        shapes["hidden_encoders"] = (memory_d, units)
-    if options["memory_to_memory"]:
-        shapes["memory_encoders"] = (memory_d, memory_d * order)
-    if options["use_bias"]:
-        shapes["memory_bias"] = (memory_d,)
-    shapes["memory_kernel"] = (units, memory_d * order)
-    if options["input_to_hidden"]:
-        shapes["input_kernel"] = (units, input_d)
-    if options["hidden_to_hidden"]:
-        shapes["hidden_kernel"] = (units, units)
-    shapes["hidden_bias"] = (units,)
-    return shapes
+def _option(name):
+    return BoolParam(name, hint="give True or False", readonly=True)
 
 
 class LMUCell(nengo.Network):
@@ -190,11 +115,13 @@ class LMUCell(nengo.Network):
         back to themselves, to the memory). None is the exact cell: ``output``
         unfiltered and the recurrent connections delayed by one step. Spiking
         hidden neurons need a synapse to smooth their spikes.
-    memory_neurons : dict, optional
+    neural_memory : dict, optional
         None (the default) gives the exact memory, computed by Nodes. A dict
-        builds a spiking `.LegendreMemory` with these keyword arguments (e.g.
-        ``dict(n_neurons=..., neuron_type=nengo.LIF())``); its state lags the
-        exact memory by one step (the recurrent synapse's delay).
+        builds the memory in neurons, a `.LegendreMemory` with these keyword
+        arguments (e.g. ``dict(n_neurons=..., neuron_type=nengo.LIF())``); its
+        state lags the exact memory by one step (the recurrent synapse's
+        delay). Formerly ``memory_neurons``, which still works, with a
+        `DeprecationWarning`.
     kernel_initializer : nengo.dists.Distribution, optional
         Initial ``input_encoders`` and ``hidden_encoders``. Default: Glorot
         uniform over the combined kernel, as in keras-lmu.
@@ -230,9 +157,14 @@ class LMUCell(nengo.Network):
     hidden : nengo.Ensemble
         The hidden neurons (connections go to and from ``hidden.neurons``).
     memory : LegendreMemory or None
-        The spiking memory, or None for the exact memory.
+        The memory in neurons, or None for the exact memory.
     system : LegendreDelay
         The memory's continuous system.
+    discrete : LinearSystem
+        The memory's system discretized at ``dt`` (``Ad, Bd = cell.discrete``).
+    fixed : list
+        The objects that hold the Legendre memory, which training leaves as
+        they are (`.config.fix`).
     weights : dict
         The initial weights, by name: ``input_encoders`` (memory_d, input_d),
         ``hidden_encoders`` (memory_d, units), ``memory_encoders``
@@ -249,9 +181,9 @@ class LMUCell(nengo.Network):
 
     Notes
     -----
-    When nengo_dl is installed, the cell configures what `nengo_dl.Simulator`
-    trains: the weights and the hidden biases train, the Legendre memory
-    (``Ad``, ``Bd``, and every part of a spiking memory) does not.
+    The cell marks what `nengo_dl.Simulator` trains (`.config.fix`): the
+    weights and the hidden biases train, the Legendre memory (``Ad``, ``Bd``,
+    and every part of a memory in neurons) does not.
 
     References
     ----------
@@ -270,9 +202,32 @@ class LMUCell(nengo.Network):
     ...     readout = nengo.Connection(lmu.output, out, transform=np.zeros((10, 64)))
     """
 
+    units = at_least("units", 1, "give the hidden neurons")
+    order = at_least("order", 1, "give the coefficients")
+    memory_d = at_least("memory_d", 1, "give the memories")
+    input_d = at_least("input_d", 1, "give the input size")
+    dt = DT
+    discretizer = EnumParam("discretizer", values=DISCRETIZERS)
+    hidden_to_memory = _option("hidden_to_memory")
+    memory_to_memory = _option("memory_to_memory")
+    input_to_hidden = _option("input_to_hidden")
+    hidden_to_hidden = _option("hidden_to_hidden")
+    use_bias = _option("use_bias")
+    scale_firing_rates = NumberParam(
+        "scale_firing_rates",
+        low=0,
+        low_open=True,
+        hint="give the factor by which the hidden neurons' rates are scaled",
+    )
+    synapse = SynapseParam(
+        "synapse",
+        optional=True,
+        hint="give e.g. nengo.Lowpass(0.01) for spiking hidden neurons, or None",
+    )
+
     output_latency = 0.0
 
-    def __init__(  # noqa: C901
+    def __init__(
         self,
         units,
         order,
@@ -289,7 +244,7 @@ class LMUCell(nengo.Network):
         hidden_neuron_type=nengo.Tanh(tau_ref=1),
         scale_firing_rates=1.0,
         synapse=None,
-        memory_neurons=None,
+        neural_memory=None,
         kernel_initializer=None,
         recurrent_initializer=None,
         hidden_kernel_initializer=None,
@@ -298,15 +253,11 @@ class LMUCell(nengo.Network):
         label=None,
         seed=None,
         add_to_container=None,
+        memory_neurons=None,
     ):
         super().__init__(label=label, seed=seed, add_to_container=add_to_container)
-        self.units = check_integer(units, "units", 1, "give the hidden neurons", self)
-        self.order = check_integer(order, "order", 1, "give the coefficients", self)
-        self.memory_d = check_integer(
-            memory_d, "memory_d", 1, "give the memories", self
-        )
-        self.input_d = check_integer(input_d, "input_d", 1, "give the input size", self)
-        self.dt = check_positive(dt, "dt", "give the simulator's time step in seconds")
+        self.units, self.order = units, order
+        self.memory_d, self.input_d, self.dt = memory_d, input_d, dt
         self.system = LegendreDelay(theta=theta, order=order)
         if theta < MIN_THETA_STEPS * self.dt:
             raise ValidationError(
@@ -316,67 +267,89 @@ class LMUCell(nengo.Network):
                 attr="theta",
                 obj=self,
             )
-        self.options = {
-            "hidden_to_memory": hidden_to_memory,
-            "memory_to_memory": memory_to_memory,
-            "input_to_hidden": input_to_hidden,
-            "hidden_to_hidden": hidden_to_hidden,
-            "use_bias": use_bias,
-        }
-        for name, value in self.options.items():
-            if not isinstance(value, (bool, np.bool_)):
-                raise ValidationError(
-                    f"Must be True or False ({name}={value!r})", attr=name, obj=self
-                )
-        self.scale_firing_rates = check_positive(
-            scale_firing_rates,
-            "scale_firing_rates",
-            "give the factor by which the hidden neurons' rates are scaled",
-            obj=self,
-        )
-        self.hidden_neuron_type = self._scaled_neuron_type(hidden_neuron_type)
-        if isinstance(synapse, numbers.Real) and not isinstance(synapse, bool):
-            synapse = nengo.Lowpass(synapse)  # nengo's convention for numbers
-        if synapse is not None and not isinstance(synapse, nengo.synapses.Synapse):
-            raise ValidationError(
-                f"Must be a nengo synapse or None ({synapse=!r}); give e.g. "
-                f"nengo.Lowpass(0.01) for spiking hidden neurons",
-                attr="synapse",
-                obj=self,
-            )
+        for name, value in zip(
+            OPTIONS,
+            (hidden_to_memory, memory_to_memory, input_to_hidden, hidden_to_hidden),
+        ):
+            setattr(self, name, value)
+        self.use_bias = use_bias
+        self.scale_firing_rates = scale_firing_rates
         self.synapse = synapse
-        if memory_neurons is not None and not isinstance(memory_neurons, dict):
-            raise ValidationError(
-                f"Must be None or a dict ({memory_neurons=!r}); give None for the "
-                f"exact memory or LegendreMemory's keyword arguments, e.g. "
-                f"dict(n_neurons=1200, neuron_type=nengo.LIF())",
-                attr="memory_neurons",
-                obj=self,
-            )
-        self.Ad, self.Bd = self.system.discretize(self.dt, method=discretizer)
         self.discretizer = discretizer
-
-        self.shapes = _shapes(
+        self.discrete = self.system.discretize(self.dt, method=discretizer)
+        self.neural_memory = self._neural_memory(neural_memory, memory_neurons)
+        self.hidden_neuron_type = self._hidden_neuron_type(hidden_neuron_type)
+        self.shapes = weight_shapes(
             self.input_d, self.memory_d, self.order, self.units, self.options
         )
-        self.weights = self._initial_weights(
+        self.weights = initial_weights(
+            self.shapes,
+            self._initializers(
+                kernel_initializer,
+                recurrent_initializer,
+                hidden_kernel_initializer,
+                hidden_recurrent_initializer,
+            ),
             weights,
-            kernel_initializer,
-            recurrent_initializer,
-            hidden_kernel_initializer,
-            hidden_recurrent_initializer,
+            weight_rng(self),
+            obj=self,
         )
-        self.weight_connections = {}
-        with self:
-            dl = _nengo_dl()
-            if dl is not None:
-                dl.configure_settings(trainable=None)
-            self.input = nengo.Node(size_in=self.input_d, label="input")
-            self._build_memory(memory_neurons)
-            self._build_hidden()
+        self._plan()
 
-    def _scaled_neuron_type(self, neuron_type):
-        """Copy of ``neuron_type`` whose amplitude undoes ``scale_firing_rates``."""
+        self.weight_connections = {}
+        self.fixed = []
+        with self:
+            self.input = nengo.Node(size_in=self.input_d, label="input")
+            self._make_memory()
+            self._make_hidden()
+            fix(self, self.fixed)
+
+    @property
+    def options(self):
+        """The optional connections (and ``use_bias``), by name: True or False."""
+        return {name: getattr(self, name) for name in OPTIONS}
+
+    @property
+    def Ad(self):
+        """The memory's discrete state matrix."""
+        return self.discrete.A
+
+    @property
+    def Bd(self):
+        """The memory's discrete input matrix."""
+        return self.discrete.B
+
+    # --- planning: the numbers, before any nengo object exists ---
+
+    def _neural_memory(self, neural_memory, memory_neurons):
+        """``neural_memory`` checked (``memory_neurons``: its deprecated name)."""
+        if memory_neurons is not None:
+            warnings.warn(
+                "LMUCell(memory_neurons=...) is deprecated; use neural_memory=...",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            neural_memory = memory_neurons if neural_memory is None else neural_memory
+        if neural_memory is not None and not isinstance(neural_memory, dict):
+            raise ValidationError(
+                f"Must be None or a dict ({neural_memory=!r}); give None for the "
+                f"exact memory or LegendreMemory's keyword arguments, e.g. "
+                f"dict(n_neurons=1200, neuron_type=nengo.LIF())",
+                attr="neural_memory",
+                obj=self,
+            )
+        for name in MEMORY_SET_BY_CELL:
+            if name in (neural_memory or {}):
+                raise ValidationError(
+                    f"neural_memory sets {name!r}, which the cell sets; give it to "
+                    "LMUCell instead",
+                    attr="neural_memory",
+                    obj=self,
+                )
+        return neural_memory
+
+    def _hidden_neuron_type(self, neuron_type):
+        """The hidden neurons, their amplitude undoing ``scale_firing_rates``."""
         if not isinstance(neuron_type, nengo.neurons.NeuronType) or isinstance(
             neuron_type, nengo.Direct
         ):
@@ -387,75 +360,34 @@ class LMUCell(nengo.Network):
                 attr="hidden_neuron_type",
                 obj=self,
             )
-        if self.scale_firing_rates == 1:
-            return neuron_type
-        if not hasattr(neuron_type, "amplitude"):
-            raise ValidationError(
-                f"{type(neuron_type).__name__} has no amplitude to undo "
-                f"scale_firing_rates={self.scale_firing_rates}; use a neuron type "
-                f"with an amplitude (e.g. nengo.SpikingRectifiedLinear) or "
-                f"scale_firing_rates=1",
-                attr="scale_firing_rates",
-                obj=self,
-            )
-        parameters = inspect.signature(type(neuron_type)).parameters.values()
-        args = {
-            p.name: getattr(neuron_type, p.name)
-            for p in parameters
-            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-        }
-        if hasattr(neuron_type, "initial_state"):  # also behind **kwargs
-            args["initial_state"] = neuron_type.initial_state
-        args["amplitude"] = neuron_type.amplitude / self.scale_firing_rates
-        return type(neuron_type)(**args)
+        return scaled_neuron_type(neuron_type, self.scale_firing_rates)
 
-    def _initial_weights(self, given, kernel, recurrent, hidden_kernel, hidden_rec):
-        """Sample the initial weights; ``given`` values take precedence."""
-        rng = weight_rng(self)
-        enc_in = self.input_d + (self.units if self.options["hidden_to_memory"] else 0)
+    def _initializers(self, kernel, recurrent, hidden_kernel, hidden_recurrent):
+        """The distribution of each initial weight, as keras-lmu's defaults."""
+        enc_in = self.input_d + (self.units if self.hidden_to_memory else 0)
         kernel = glorot_uniform(enc_in, self.memory_d) if kernel is None else kernel
         hidden_in = self.memory_d * self.order
-        hidden_in += self.input_d if self.options["input_to_hidden"] else 0
+        hidden_in += self.input_d if self.input_to_hidden else 0
         if hidden_kernel is None:
             hidden_kernel = glorot_uniform(hidden_in, self.units)
-        initializers = {
+        zero = nengo.dists.Choice([0.0])
+        return {
             "input_encoders": kernel,
             "hidden_encoders": kernel,
             "memory_encoders": Orthogonal() if recurrent is None else recurrent,
-            "memory_bias": nengo.dists.Choice([0.0]),
+            "memory_bias": zero,
             "memory_kernel": hidden_kernel,
             "input_kernel": hidden_kernel,
-            "hidden_kernel": Orthogonal() if hidden_rec is None else hidden_rec,
-            "hidden_bias": nengo.dists.Choice([0.0]),
+            "hidden_kernel": (
+                Orthogonal() if hidden_recurrent is None else hidden_recurrent
+            ),
+            "hidden_bias": zero,
         }
-        given = {} if given is None else dict(given)
-        unknown = sorted(set(given) - set(self.shapes))
-        if unknown:
-            raise ValidationError(
-                f"Unknown weights {unknown} for this cell; it has {list(self.shapes)}",
-                attr="weights",
-                obj=self,
-            )
-        weights = {}
-        for name, shape in self.shapes.items():
-            if name in given:
-                value = np.asarray(given[name], dtype=float)
-                if value.shape != shape:
-                    raise ValidationError(
-                        f"{name} has shape {value.shape}; this cell needs {shape}",
-                        attr="weights",
-                        obj=self,
-                    )
-            else:
-                value = initializers[name].sample(*shape, rng=rng)
-            weights[name] = value.reshape(shape)
-        return weights
 
-    def _fixed(self, obj):
-        """Exclude ``obj`` from training in nengo_dl."""
-        if _nengo_dl() is not None:
-            self.config[obj].trainable = False
-        return obj
+    def _plan(self):
+        """What a backend computes from the weights before wiring (nothing here)."""
+
+    # --- wiring: the network, from the plan ---
 
     def _connect(self, name, pre, post, synapse):
         """Connect ``pre`` to ``post`` through the named weight matrix."""
@@ -463,38 +395,23 @@ class LMUCell(nengo.Network):
             pre, post, transform=self.weights[name], synapse=synapse
         )
 
-    def _build_memory(self, memory_neurons):
-        blocks = np.eye(self.memory_d)
-        if memory_neurons is None:
+    def _make_memory(self):
+        """The memory (exact, or in neurons) and the connections into it."""
+        if self.neural_memory is None:
             self.memory = None
             self.memory_input = nengo.Node(size_in=self.memory_d, label="u")
             self.state = nengo.Node(size_in=self.memory_d * self.order, label="m")
-            self._fixed(
-                nengo.Connection(
-                    self.memory_input,
-                    self.state,
-                    transform=np.kron(blocks, self.Bd),
-                    synapse=None,
-                )
-            )
-            self._fixed(
-                nengo.Connection(
-                    self.state,
-                    self.state,
-                    transform=np.kron(blocks, self.Ad),
-                    synapse=0,
-                )
-            )
-        else:
-            kwargs = dict(memory_neurons)
-            for fixed in ("order", "theta", "size_in", "dt", "discretizer"):
-                if fixed in kwargs:
-                    raise ValidationError(
-                        f"memory_neurons sets {fixed!r}, which the cell sets; "
-                        f"give it to LMUCell instead",
-                        attr="memory_neurons",
-                        obj=self,
+            blocks = np.eye(self.memory_d)
+            for transform, pre, synapse in [
+                (np.kron(blocks, self.Bd), self.memory_input, None),
+                (np.kron(blocks, self.Ad), self.state, 0),
+            ]:
+                self.fixed.append(
+                    nengo.Connection(
+                        pre, self.state, transform=transform, synapse=synapse
                     )
+                )
+        else:
             self.memory = LegendreMemory(
                 order=self.order,
                 theta=self.system.theta,
@@ -502,19 +419,16 @@ class LMUCell(nengo.Network):
                 dt=self.dt,
                 discretizer=self.discretizer,
                 label="memory",
-                **kwargs,
+                **self.neural_memory,
             )
-            dl = _nengo_dl()
-            if dl is not None:
-                with self.memory:
-                    dl.configure_settings(trainable=False)
+            fix_all(self.memory)
             self.memory_input = self.memory.input
             self.state = self.memory.state
 
         self._connect("input_encoders", self.input, self.memory_input, None)
-        if self.options["memory_to_memory"]:
+        if self.memory_to_memory:
             self._connect("memory_encoders", self.state, self.memory_input, 0)
-        if self.options["use_bias"]:
+        if self.use_bias:
             one = nengo.Node(np.ones(1), label="one")
             self.weight_connections["memory_bias"] = nengo.Connection(
                 one,
@@ -523,7 +437,8 @@ class LMUCell(nengo.Network):
                 synapse=None,
             )
 
-    def _build_hidden(self):
+    def _make_hidden(self):
+        """The hidden neurons, the output, and the connections into them."""
         scale = self.scale_firing_rates
         self.hidden = nengo.Ensemble(
             self.units,
@@ -538,13 +453,13 @@ class LMUCell(nengo.Network):
         delayed = 0 if self.synapse is None else self.synapse
 
         self._connect("memory_kernel", self.state, self.hidden.neurons, None)
-        if self.options["input_to_hidden"]:
+        if self.input_to_hidden:
             self._connect("input_kernel", self.input, self.hidden.neurons, None)
-        if self.options["hidden_to_hidden"]:
+        if self.hidden_to_hidden:
             self._connect(
                 "hidden_kernel", self.hidden.neurons, self.hidden.neurons, delayed
             )
-        if self.options["hidden_to_memory"]:
+        if self.hidden_to_memory:
             self._connect(
                 "hidden_encoders", self.hidden.neurons, self.memory_input, delayed
             )
@@ -571,82 +486,3 @@ class LMUCell(nengo.Network):
         bias = np.array(sim.data[self.hidden].bias) / self.scale_firing_rates
         weights["hidden_bias"] = bias.reshape(self.shapes["hidden_bias"])
         return weights
-
-
-def save_weights(path, weights):
-    """
-    Save an `.LMUCell`'s weights (`.LMUCell.get_weights`) to a ``.npz`` file.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        File to write.
-    weights : dict
-        Weights by name.
-    """
-    np.savez(path, **weights)
-
-
-def load_weights(path):
-    """
-    Load weights saved by `.save_weights`.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        File to read.
-
-    Returns
-    -------
-    dict
-        Weights by name, for `.LMUCell` (``weights=...``).
-    """
-    with np.load(path) as data:
-        return {name: data[name] for name in data.files}
-
-
-def weights_from_keras(layer):
-    """
-    The weights of a keras-lmu layer, named and shaped for `.LMUCell`.
-
-    Parameters
-    ----------
-    layer : keras_lmu.LMU or keras_lmu.LMUCell
-        A built layer whose hidden cell is a ``SimpleRNNCell`` (``LMUCell(...,
-        hidden_to_hidden=True)``) or a ``Dense`` layer (``hidden_to_hidden=False``),
-        with ``trainable_theta=False``.
-
-    Returns
-    -------
-    dict
-        The weights, for ``LMUCell(..., weights=...)`` with the same options.
-    """
-    cell = getattr(layer, "layer", layer)  # LMU wraps an RNN or LMUFeedforward
-    cell = getattr(cell, "cell", cell)
-    if getattr(cell, "trainable_theta", False):
-        raise ValidationError(
-            "LMUCell's theta is fixed; convert a layer with trainable_theta=False",
-            attr="layer",
-        )
-    hidden_to_memory = getattr(cell, "hidden_to_memory", False)
-    kernel = cell.kernel.numpy()
-    input_d = kernel.shape[0] - (cell.hidden_output_size if hidden_to_memory else 0)
-    weights = {"input_encoders": kernel[:input_d].T}
-    if hidden_to_memory:
-        weights["hidden_encoders"] = kernel[input_d:].T
-    if getattr(cell, "memory_to_memory", False):
-        weights["memory_encoders"] = cell.recurrent_kernel.numpy().T
-    if cell.use_bias:
-        weights["memory_bias"] = cell.bias.numpy()
-    hidden = cell.hidden_cell
-    hidden_kernel = hidden.kernel.numpy()
-    n_memory = cell.memory_d * cell.order
-    weights["memory_kernel"] = hidden_kernel[:n_memory].T
-    if cell.input_to_hidden:
-        weights["input_kernel"] = hidden_kernel[n_memory:].T
-    if hasattr(hidden, "recurrent_kernel"):
-        weights["hidden_kernel"] = hidden.recurrent_kernel.numpy().T
-    weights["hidden_bias"] = (
-        hidden.bias.numpy() if hidden.use_bias else np.zeros(hidden_kernel.shape[1])
-    )
-    return weights

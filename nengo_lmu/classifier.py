@@ -1,26 +1,27 @@
 """
-Sequence classification with an `.LMUCell`, trained in NengoDL.
+Sequence classification with an `.LMUCell`.
 
 `LMUClassifier` is keras-lmu's usual model (an ``LMU`` layer and a ``Dense``
-readout on the last time step) as a `nengo.Network`; `train_classifier` and
-`classify` are the NengoDL training loop and evaluation that go with it.
+readout on the last time step) as a `nengo.Network`; `classify_stream` scores
+sequences in any simulator, one after another in one run. The NengoDL training
+loop and evaluation that go with it are in `nengo_lmu.dl`.
 """
 
-import tempfile
-import time
 import warnings
-from pathlib import Path
 
 import nengo
 import numpy as np
-from nengo.exceptions import SimulationError, ValidationError
+from nengo.exceptions import ValidationError
 
-from nengo_lmu.cell import LMUCell, _nengo_dl, glorot_uniform, weight_rng
-from nengo_lmu.linear import settling_steps
-from nengo_lmu.params import check_integer
+from nengo_lmu.cell import LMUCell
+from nengo_lmu.config import keep_last_step
+from nengo_lmu.params import at_least, validate
+from nengo_lmu.weights import glorot_uniform, weight_rng
 
 #: Fraction of a sequence's state left when the next starts (`.classify_stream`).
 SETTLED = 0.01
+N_CLASSES = at_least("n_classes", 1, "give the number of classes")
+GAP = at_least("gap", 0, "give the steps of zeros between sequences")
 #: Weights of the readout, in addition to the cell's.
 READOUT_WEIGHTS = ("readout", "readout_bias")
 
@@ -60,8 +61,8 @@ class LMUClassifier(nengo.Network):
     output : nengo.Node
         The class scores (logits).
     probe : nengo.Probe
-        Probe of ``output``; in NengoDL it keeps only the last time step, so a
-        loss on it is a loss on the last step.
+        Probe of ``output``; in NengoDL it keeps only the last time step
+        (`.config.keep_last_step`), so a loss on it is a loss on the last step.
     neuron_probe : nengo.Probe or None
         Probe of the hidden neurons, if ``probe_neurons``.
     """
@@ -91,9 +92,7 @@ class LMUClassifier(nengo.Network):
         }
         with self:
             self.cell = cell_type(weights=weights, seed=seed, **cell_kwargs)
-            self.n_classes = check_integer(
-                n_classes, "n_classes", 1, "give the number of classes", self
-            )
+            self.n_classes = validate(N_CLASSES, n_classes, self)
             shape = (self.n_classes, self.cell.units)
             if "readout" not in readout:
                 rng = weight_rng(self)
@@ -135,10 +134,7 @@ class LMUClassifier(nengo.Network):
                 if probe_neurons
                 else None
             )
-            dl = _nengo_dl()
-            if dl is not None:
-                dl.configure_settings(keep_history=True)
-                nengo.Network.context[0].config[self.probe].keep_history = False
+            keep_last_step(self.probe)
 
     def get_weights(self, sim):
         """
@@ -161,43 +157,21 @@ class LMUClassifier(nengo.Network):
         return weights
 
 
-def _batched(sim, x):
-    """Pad ``x`` to a whole number of minibatches; return it and the true length."""
-    n = len(x)
-    pad = -n % sim.minibatch_size
-    if pad:
-        x = np.concatenate([x, np.repeat(x[-1:], pad, axis=0)])
-    return x, n
+_MOVED_TO_DL = ("accuracy", "classify", "firing_rates", "train_classifier")
 
 
-def classify(sim, classifier, x):
-    """
-    Class scores of sequences in a NengoDL simulator, on their last time step.
+def __getattr__(name):
+    if name in _MOVED_TO_DL:
+        warnings.warn(
+            f"nengo_lmu.classifier.{name} moved to nengo_lmu.dl.{name}; the old "
+            "name will be removed in the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        from nengo_lmu import dl
 
-    Parameters
-    ----------
-    sim : nengo_dl.Simulator
-        Simulator of a network containing ``classifier``.
-    classifier : LMUClassifier
-        The classifier.
-    x : (n, steps, input_d) np.ndarray
-        Sequences, any number of them (padded to whole minibatches).
-
-    Returns
-    -------
-    (n, n_classes) np.ndarray
-        The scores (logits) after the last step of each sequence.
-    """
-    padded, n = _batched(sim, x)
-    # one minibatch per call: nengo_dl 3.6 cannot feed several minibatches to a
-    # network with a Node of size 0 (LegendreMemory's time-step check)
-    scores = [
-        sim.predict({classifier.input: batch}, stateful=False, verbose=0)[
-            classifier.probe
-        ][:, -1]
-        for batch in np.split(padded, len(padded) // sim.minibatch_size)
-    ]
-    return np.concatenate(scores)[:n]
+        return getattr(dl, name)
+    raise AttributeError(f"module 'nengo_lmu.classifier' has no attribute {name!r}")
 
 
 def classify_stream(
@@ -212,7 +186,7 @@ def classify_stream(
     memory and the synapses forget it, and each is scored ``output_latency``
     after its last step (`.LMUCell.output_latency`: when the simulator
     delivers the output late). The default gap leaves less than 1% of the
-    memory's state (`.linear.settling_steps`) and of the hidden synapse's, so
+    memory's state (`.LinearSystem.settling_steps`) and of the hidden synapse's, so
     the scores are those of sequences run from rest, unless the cell has
     feedback of its own (``hidden_to_hidden``, ``hidden_to_memory``,
     ``memory_to_memory``; it warns then).
@@ -259,10 +233,10 @@ def classify_stream(
             "sequences before"
         )
     if gap is None:
-        gap = settling_steps(cell.Ad, rtol=SETTLED)
+        gap = cell.discrete.settling_steps(rtol=SETTLED)
         tau = getattr(cell.synapse, "tau", 0.0)
         gap = max(gap, int(np.ceil(-np.log(SETTLED) * tau / cell.dt)))
-    check_integer(gap, "gap", 0, "give the steps of zeros between sequences")
+    gap = validate(GAP, gap)
     n, steps, _ = x.shape
     period = steps + gap
     stream = np.zeros((n, period, cell.input_d))
@@ -285,123 +259,3 @@ def classify_stream(
     scores = np.asarray(sim.data[probe])
     scores = scores.reshape(-1, scores.shape[-1])  # NengoDL: a minibatch of 1
     return scores[np.arange(n) * period + steps - 1 + latency]
-
-
-def firing_rates(sim, classifier, x):
-    """
-    Mean firing rate of each hidden neuron over sequences, in Hz.
-
-    For rate neurons, the rate their output stands for (output divided by the
-    neuron type's amplitude), so that a rate network shows the rates its
-    spiking version will have.
-
-    Parameters
-    ----------
-    sim : nengo_dl.Simulator
-        Simulator of a network containing ``classifier``, built with
-        ``probe_neurons=True``.
-    classifier : LMUClassifier
-        The classifier.
-    x : (n, steps, input_d) np.ndarray
-        Sequences; the first minibatch of them is run.
-
-    Returns
-    -------
-    (units,) np.ndarray
-        Rates averaged over time and sequences.
-    """
-    if classifier.neuron_probe is None:
-        raise ValidationError(
-            "The classifier does not probe its neurons; build it with "
-            "probe_neurons=True",
-            attr="probe_neurons",
-            obj=classifier,
-        )
-    padded, _ = _batched(sim, x[: sim.minibatch_size])
-    out = sim.predict({classifier.input: padded}, stateful=False, verbose=0)
-    amplitude = getattr(classifier.cell.hidden_neuron_type, "amplitude", 1.0)
-    return np.mean(out[classifier.neuron_probe], axis=(0, 1)) / amplitude
-
-
-def accuracy(sim, classifier, x, y):
-    """
-    Fraction of sequences ``x`` classified as ``y`` (see `.classify`).
-
-    Returns
-    -------
-    float
-    """
-    return float(np.mean(np.argmax(classify(sim, classifier, x), axis=-1) == y))
-
-
-def train_classifier(sim, classifier, train, validation, epochs, patience=None):
-    """
-    Train a classifier in NengoDL, keeping the weights of the best epoch.
-
-    The loss is the compiled loss (e.g. sparse categorical cross-entropy on
-    logits) on the last time step. After every epoch the validation accuracy
-    is measured; at the end the simulator holds the weights of the epoch with
-    the best validation accuracy.
-
-    Parameters
-    ----------
-    sim : nengo_dl.Simulator
-        A compiled simulator (``sim.compile(optimizer=..., loss=...)``) of a
-        network containing ``classifier``.
-    classifier : LMUClassifier
-        The classifier to train.
-    train, validation : tuple
-        ``(x, y)`` pairs: sequences (n, steps, input_d) and classes (n,). The
-        training sequences are cut to a whole number of minibatches.
-    epochs : int
-        Maximum number of epochs.
-    patience : int, optional
-        Stop after this many epochs without a better validation accuracy.
-
-    Returns
-    -------
-    dict
-        ``loss``, ``val_accuracy`` and ``epoch_time`` (seconds of training,
-        without validation) per epoch, and ``best_epoch`` (counting from 0).
-
-    Raises
-    ------
-    nengo.exceptions.ValidationError
-        If ``epochs`` or ``patience`` is not a positive integer.
-    nengo.exceptions.SimulationError
-        If the training loss becomes NaN or infinite.
-    """
-    check_integer(epochs, "epochs", 1, "give the maximum number of epochs")
-    if patience is not None:
-        check_integer(patience, "patience", 1, "give epochs to wait, or None")
-    x, y = train
-    n = len(x) - len(x) % sim.minibatch_size
-    history = {"loss": [], "val_accuracy": [], "epoch_time": [], "best_epoch": None}
-    with tempfile.TemporaryDirectory() as tmp:
-        best = str(Path(tmp) / "best")
-        for epoch in range(epochs):
-            start = time.perf_counter()
-            fit = sim.fit(
-                {classifier.input: x[:n]},
-                {classifier.probe: y[:n, None, None]},
-                epochs=1,
-                verbose=0,
-            )
-            history["epoch_time"].append(time.perf_counter() - start)
-            loss = fit.history["loss"][-1]
-            if not np.isfinite(loss):
-                raise SimulationError(
-                    f"Training loss is {loss} after epoch {epoch}; lower the "
-                    f"learning rate or clip the gradients (optimizer clipnorm)"
-                )
-            history["loss"].append(loss)
-            history["val_accuracy"].append(accuracy(sim, classifier, *validation))
-            if history["best_epoch"] is None or history["val_accuracy"][-1] > (
-                history["val_accuracy"][history["best_epoch"]]
-            ):
-                history["best_epoch"] = epoch
-                sim.save_params(best)
-            elif patience is not None and epoch - history["best_epoch"] >= patience:
-                break
-        sim.load_params(best)
-    return history

@@ -7,7 +7,6 @@ from scipy.special import eval_legendre
 from nengo_lmu.params import DT, IntParam, NumberParam, validate
 from nengo_lmu.system import DISCRETIZER, LinearSystem
 
-
 N_SAMPLES = IntParam(
     "n_samples", low=2, hint="give the number of samples of the window to decode"
 )

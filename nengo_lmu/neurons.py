@@ -1,4 +1,12 @@
-"""Measuring how a population's decoded output deviates from what it represents."""
+"""
+Neurons: what a population's decoded output does, and neuron types scaled in rate.
+
+`measure_lead_gain` measures how a population's decoded output leads and falls
+short of what it represents; `scaled_neuron_type` makes neurons fire faster
+for the same function.
+"""
+
+import inspect
 
 import nengo
 import numpy as np
@@ -101,3 +109,51 @@ def measure_lead_gain(ensembles, synapse, dt, signal, solver=None, skip=0.1, see
         (gain[i], gain_lead), *_ = np.linalg.lstsq(design, y[:, i], rcond=None)
         lead[i] = gain_lead / gain[i]
     return lead, gain
+
+
+def scaled_neuron_type(neuron_type, factor):
+    """
+    A copy of ``neuron_type`` whose output is divided by ``factor``.
+
+    With the neurons' input currents multiplied by ``factor`` (through their
+    gain and bias), the neurons fire ``factor`` times faster for the same
+    function, as in `nengo_dl.Converter`'s ``scale_firing_rates``: exact for
+    rectified-linear neurons.
+
+    Parameters
+    ----------
+    neuron_type : nengo.neurons.NeuronType
+        A neuron type with an ``amplitude`` (unless ``factor`` is 1).
+    factor : float
+        The factor by which the rates are scaled.
+
+    Returns
+    -------
+    nengo.neurons.NeuronType
+        ``neuron_type`` itself for ``factor == 1``; otherwise a copy with its
+        ``amplitude`` divided by ``factor``.
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        For a neuron type without an ``amplitude`` and ``factor != 1``.
+    """
+    if factor == 1:
+        return neuron_type
+    if not hasattr(neuron_type, "amplitude"):
+        raise ValidationError(
+            f"{type(neuron_type).__name__} has no amplitude to undo "
+            f"scale_firing_rates={factor}; use a neuron type with an amplitude "
+            "(e.g. nengo.SpikingRectifiedLinear) or scale_firing_rates=1",
+            attr="scale_firing_rates",
+        )
+    parameters = inspect.signature(type(neuron_type)).parameters.values()
+    args = {
+        p.name: getattr(neuron_type, p.name)
+        for p in parameters
+        if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    }
+    if hasattr(neuron_type, "initial_state"):  # also behind **kwargs
+        args["initial_state"] = neuron_type.initial_state
+    args["amplitude"] = neuron_type.amplitude / factor
+    return type(neuron_type)(**args)

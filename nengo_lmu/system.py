@@ -223,22 +223,48 @@ class LinearSystem(FrozenObject):
             so that row ``k`` has seen ``u[0], ..., u[k-1]`` and lines up with
             ``u[k]``.
         """
+        u = np.asarray(u, dtype=np.float64)
+        states = self.steps(u.reshape(len(u), -1), x0=x0)
+        return np.array([next(states) for _ in range(len(u))]).reshape(
+            len(u), self.size
+        )
+
+    def steps(self, u, x0=None):
+        """
+        Iterate over the states of the discrete system, one step at a time.
+
+        For long or many sequences whose states need not all be kept (e.g. to
+        find their peaks); `simulate` collects them.
+
+        Parameters
+        ----------
+        u : (..., n, m) array_like
+            Input sequences, one row per step; leading axes are independent
+            sequences, run together.
+        x0 : (..., d) array_like, optional
+            Initial states (zeros by default).
+
+        Yields
+        ------
+        (..., d) np.ndarray
+            ``x[0]``, ``x[1]``, ..., ``x[n]``: the state before each input, and
+            after the last.
+        """
         self._need(True, "Simulating")
         u = np.asarray(u, dtype=np.float64)
-        u = u.reshape(len(u), -1)
-        if u.shape[1] != self.size_in:
+        if u.ndim < 2 or u.shape[-1] != self.size_in:
             raise ValidationError(
-                f"Input has {u.shape[1]} dimensions but B has {self.size_in} "
-                "columns; give one column of u per column of B",
+                f"Input has {u.shape[-1] if u.ndim else 1} dimensions but B has "
+                f"{self.size_in} columns; give one column of u per column of B",
                 attr="u",
             )
-        x = np.zeros(self.size) if x0 is None else np.array(x0, dtype=np.float64)
+        batch = u.shape[:-2]
+        x = np.zeros(batch + (self.size,)) if x0 is None else np.array(x0, float)
         drive = u @ self.B.T
-        states = np.empty((len(u), self.size))
-        for k in range(len(u)):
-            states[k] = x
-            x = self.A @ x + drive[k]
-        return states
+        for k in range(u.shape[-2]):
+            yield x
+            x = (self.A @ x if not batch else x @ self.A.T) + drive[..., k, :]
+        yield x
 
     def response(self, process, dt, duration=30.0, warmup=None, method="zoh", seed=0):
         """

@@ -4,7 +4,7 @@ import pytest
 from nengo.exceptions import ValidationError
 
 from nengo_lmu import LMUCell, load_weights, save_weights, weights_from_keras
-from nengo_lmu.cell import Orthogonal
+from nengo_lmu.weights import Orthogonal
 
 DT = 0.001
 
@@ -130,8 +130,8 @@ def test_training_follows_keras_loss_curve(rng):
     assert np.allclose(nengo_loss, keras_loss, rtol=1e-4)
 
 
-@pytest.mark.parametrize("memory_neurons", [None, dict(n_neurons=60)])
-def test_trains_weights_not_memory(memory_neurons):
+@pytest.mark.parametrize("neural_memory", [None, dict(n_neurons=60)])
+def test_trains_weights_not_memory(neural_memory):
     nengo_dl = pytest.importorskip("nengo_dl")
     tf = pytest.importorskip("tensorflow")
     with nengo.Network(seed=0) as net:
@@ -145,7 +145,7 @@ def test_trains_weights_not_memory(memory_neurons):
             memory_to_memory=True,
             input_to_hidden=True,
             use_bias=True,
-            memory_neurons=memory_neurons,
+            neural_memory=neural_memory,
         )
         nengo.Connection(stim, cell.input, synapse=None)
         probe = nengo.Probe(cell.output)
@@ -155,7 +155,7 @@ def test_trains_weights_not_memory(memory_neurons):
         if conn not in cell.weight_connections.values()
         and nengo_dl.compat.conn_has_weights(conn)
     ]
-    ensembles = cell.memory.all_ensembles if memory_neurons else []
+    ensembles = cell.memory.all_ensembles if neural_memory else []
     x = np.linspace(0, 1, 2 * 15).reshape(2, 15, 1)
 
     def fixed_values(sim):
@@ -244,7 +244,7 @@ def test_spiking_memory_tracks_exact_memory(Simulator, rng):
     exact, _, _ = run_cell(Simulator, kwargs, x, probe_state=True)
     spiking, cell, _ = run_cell(
         Simulator,
-        dict(memory_neurons=dict(n_neurons=800), **kwargs),
+        dict(neural_memory=dict(n_neurons=800), **kwargs),
         x,
         probe_state=True,
     )
@@ -265,11 +265,11 @@ def test_spiking_memory_tracks_exact_memory(Simulator, rng):
         (dict(scale_firing_rates=0), "scale_firing_rates", "greater than 0"),
         (dict(weights=dict(kernel=[[1]])), "weights", "Unknown weights"),
         (dict(weights=dict(input_encoders=[1, 2])), "weights", r"shape \(2,\)"),
-        (dict(memory_neurons=dict(order=3)), "memory_neurons", "'order'"),
-        (dict(memory_neurons=800), "memory_neurons", "None or a dict"),
+        (dict(neural_memory=dict(order=3)), "neural_memory", "'order'"),
+        (dict(neural_memory=800), "neural_memory", "None or a dict"),
         (dict(synapse="fast"), "synapse", "nengo.Lowpass"),
-        (dict(memory_neurons=dict(n_neurons=2)), "n_neurons", ">= 40"),
-        (dict(discretizer="tustin"), "method", "tustin"),
+        (dict(neural_memory=dict(n_neurons=2)), "n_neurons", ">= 40"),
+        (dict(discretizer="tustin"), "discretizer", "tustin"),
     ],
 )
 def test_bad_arguments(kwargs, attr, message):

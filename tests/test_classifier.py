@@ -3,14 +3,8 @@ import numpy as np
 import pytest
 from nengo.exceptions import SimulationError, ValidationError
 
-from nengo_lmu.classifier import (
-    LMUClassifier,
-    accuracy,
-    classify,
-    classify_stream,
-    firing_rates,
-    train_classifier,
-)
+from nengo_lmu.classifier import LMUClassifier, classify_stream
+from nengo_lmu.dl import accuracy, classify, firing_rates, train_classifier
 
 nengo_dl = pytest.importorskip("nengo_dl")
 tf = pytest.importorskip("tensorflow")

@@ -607,7 +607,7 @@ def test_cell_on_the_chip_uses_one_core_for_its_hidden_neurons(rng):
         (dict(synapse=nengo.Alpha(0.01)), "synapse"),
         (dict(hidden_to_hidden=True, synapse=0.001), "synapse"),
         (dict(hidden_to_hidden=True, synapse=None), "synapse"),
-        (dict(memory_neurons=dict(n_neurons=800)), "memory_neurons"),
+        (dict(neural_memory=dict(n_neurons=800)), "neural_memory"),
         (dict(hidden_to_memory=True), "hidden_to_memory"),
         (dict(memory_to_memory=True), "state_range"),
         (dict(state_range=-1.0), "state_range"),

@@ -1,6 +1,5 @@
 """`LoihiLMUCell`: an LMU cell whose hidden neurons run on the Loihi chip."""
 
-import numbers
 import warnings
 
 import nengo
@@ -8,7 +7,6 @@ import numpy as np
 from nengo.exceptions import ValidationError
 
 from nengo_lmu.cell import LMUCell
-from nengo_lmu.system import state_bound
 from nengo_lmu.loihi.chip import (
     CELL_LATENCY_STEPS,
     DECODE_TAU,
@@ -16,7 +14,8 @@ from nengo_lmu.loihi.chip import (
     chip_neuron_model,
     runs_on_chip,
 )
-from nengo_lmu.params import check_positive
+from nengo_lmu.params import positive
+from nengo_lmu.system import LinearSystem
 
 
 class LoihiLMUCell(LMUCell):
@@ -66,7 +65,7 @@ class LoihiLMUCell(LMUCell):
     state_range : float or (memory_d * order,) array_like, optional
         The largest magnitude of what is sent for each memory state (the
         state, made up for the filter); by default the largest an input within
-        ``input_range`` can make it (`.linear.state_bound`), so that nothing
+        ``input_range`` can make it (`.LinearSystem.state_bound`), so that nothing
         sent to the chip is clipped; real sequences reach a fraction of it,
         and `state_peaks` fits it to them. Only used with ``target="loihi"``.
     hidden_neuron_type : nengo.neurons.NeuronType, optional
@@ -74,7 +73,7 @@ class LoihiLMUCell(LMUCell):
         of them).
     **kwargs
         `.LMUCell` parameters. ``synapse`` must be a `nengo.Lowpass` or None;
-        the memory must be the exact one (``memory_neurons=None``), and
+        the memory must be the exact one (``neural_memory=None``), and
         ``hidden_to_memory`` False (the hidden state would go from the chip to
         the host and back on every step).
 
@@ -110,6 +109,8 @@ class LoihiLMUCell(LMUCell):
     ...     sim.run(0.32)
     """
 
+    input_range = positive("input_range", "give the largest |x| of the input")
+
     def __init__(
         self,
         units,
@@ -123,66 +124,8 @@ class LoihiLMUCell(LMUCell):
     ):
         check_target(target, self)
         self.target = target
-        self.input_range = check_positive(
-            input_range, "input_range", "give the largest |x| of the input", self
-        )
-        synapse = kwargs.get("synapse")
-        if not (
-            synapse is None
-            or isinstance(synapse, numbers.Real)
-            or type(synapse) is nengo.Lowpass
-        ):
-            raise ValidationError(
-                f"Loihi's synapses are first-order lowpass filters ({synapse=}); "
-                "use nengo.Lowpass(tau) or None",
-                attr="synapse",
-                obj=self,
-            )
-        if kwargs.get("hidden_to_hidden", True):
-            tau = synapse if isinstance(synapse, numbers.Real) else None
-            tau = getattr(synapse, "tau", tau)
-            if tau is None or tau < DECODE_TAU:
-                raise ValidationError(
-                    f"On the chip the hidden neurons have one synaptic filter, "
-                    f"at least nengo_loihi's {DECODE_TAU} s on what the host "
-                    f"sends; their hidden-to-hidden weights cannot have a shorter "
-                    f"synapse ({synapse=}). Give synapse >= {DECODE_TAU}, or "
-                    f"hidden_to_hidden=False",
-                    attr="synapse",
-                    obj=self,
-                )
-        for name, fix in [
-            ("memory_neurons", "the exact memory runs on the host; give None"),
-            (
-                "hidden_to_memory",
-                "the hidden state would cross from the chip to "
-                "the host and back every step; give False",
-            ),
-        ]:
-            if kwargs.get(name):
-                raise ValidationError(
-                    f"LoihiLMUCell cannot take {name}={kwargs[name]!r}: {fix}",
-                    attr=name,
-                    obj=self,
-                )
-        if kwargs.get("memory_to_memory") and state_range is None:
-            raise ValidationError(
-                "With memory_to_memory=True the state's range depends on the "
-                "memory's own feedback; give state_range (the largest value "
-                "sent for each state, measured in a simulation of the data)",
-                attr="state_range",
-                obj=self,
-            )
-        if state_range is None and target == "loihi":
-            warnings.warn(
-                "state_range is the bound no input can exceed, several times "
-                "what real sequences reach, which costs the state sent to the "
-                "chip most of its precision (psDigits: 70% on the emulator "
-                "against 87% fitted); give state_range=state_peaks(cell, "
-                "x_train, weights)"
-            )
+        self.input_range = input_range
         self._given_state_range = state_range
-        self._sent_range = {}  # filled in once the weights are known
         super().__init__(
             units, order, theta, hidden_neuron_type=hidden_neuron_type, **kwargs
         )
@@ -192,7 +135,14 @@ class LoihiLMUCell(LMUCell):
         """On the chip, the host-chip round trip of the hidden state, in seconds."""
         return CELL_LATENCY_STEPS * self.dt if self.target == "loihi" else 0.0
 
-    def _scaled_neuron_type(self, neuron_type):
+    @property
+    def n_states(self):
+        """Number of memory states (``memory_d * order``)."""
+        return self.memory_d * self.order
+
+    # --- planning: what the chip needs, from the cell's parameters and weights ---
+
+    def _hidden_neuron_type(self, neuron_type):
         if not runs_on_chip(neuron_type):
             raise ValidationError(
                 f"Loihi cannot run {neuron_type} neurons; use "
@@ -200,7 +150,76 @@ class LoihiLMUCell(LMUCell):
                 attr="hidden_neuron_type",
                 obj=self,
             )
-        return super()._scaled_neuron_type(chip_neuron_model(neuron_type))
+        return super()._hidden_neuron_type(chip_neuron_model(neuron_type))
+
+    def _plan(self):
+        self._check_chip()
+        self.chip_tau = _chip_tau(self)
+        self.state_range = self._state_range()
+        # only the chip's input neurons need the values scaled: in nengo and
+        # NengoDL, scaling would only slow the training of the scaled weights
+        on_chip = self.target == "loihi"
+        self._sent_range = {
+            "memory_kernel": self.state_range if on_chip else np.ones(self.n_states),
+            "input_kernel": np.full(self.input_d, self.input_range if on_chip else 1.0),
+        }
+
+    def _check_chip(self):
+        """Refuse what the chip cannot run, with the reason and the fix."""
+        synapse = self.synapse
+        if not (synapse is None or type(synapse) is nengo.Lowpass):
+            raise ValidationError(
+                f"Loihi's synapses are first-order lowpass filters ({synapse=}); "
+                "use nengo.Lowpass(tau) or None",
+                attr="synapse",
+                obj=self,
+            )
+        if self.hidden_to_hidden and (synapse is None or synapse.tau < DECODE_TAU):
+            raise ValidationError(
+                f"On the chip the hidden neurons have one synaptic filter, "
+                f"at least nengo_loihi's {DECODE_TAU} s on what the host "
+                f"sends; their hidden-to-hidden weights cannot have a shorter "
+                f"synapse ({synapse=}). Give synapse >= {DECODE_TAU}, or "
+                f"hidden_to_hidden=False",
+                attr="synapse",
+                obj=self,
+            )
+        for name, value, fix in [
+            (
+                "neural_memory",
+                self.neural_memory,
+                "the exact memory runs on the host; give None",
+            ),
+            (
+                "hidden_to_memory",
+                self.hidden_to_memory,
+                "the hidden state would cross from the chip to "
+                "the host and back every step; give False",
+            ),
+        ]:
+            if value:
+                raise ValidationError(
+                    f"LoihiLMUCell cannot take {name}={value!r}: {fix}",
+                    attr=name,
+                    obj=self,
+                )
+        given = self._given_state_range
+        if self.memory_to_memory and given is None:
+            raise ValidationError(
+                "With memory_to_memory=True the state's range depends on the "
+                "memory's own feedback; give state_range (the largest value "
+                "sent for each state, measured in a simulation of the data)",
+                attr="state_range",
+                obj=self,
+            )
+        if given is None and self.target == "loihi":
+            warnings.warn(
+                "state_range is the bound no input can exceed, several times "
+                "what real sequences reach, which costs the state sent to the "
+                "chip most of its precision (psDigits: 70% on the emulator "
+                "against 87% fitted); give state_range=state_peaks(cell, "
+                "x_train, weights)"
+            )
 
     def _state_range(self):
         """``state_range`` as given, or the largest the input can make it."""
@@ -209,12 +228,13 @@ class LoihiLMUCell(LMUCell):
         if given is None:
             u_max = np.sum(np.abs(self.weights["input_encoders"]), axis=1)
             u_max = u_max * self.input_range
-            if self.options["use_bias"]:
+            if self.use_bias:
                 u_max = u_max + np.abs(self.weights["memory_bias"])
             # the bound of (m[k] - a m[k-1]) / (1 - a), the state sent
             a = input_decay(self)
             change = (self.Ad - a * np.eye(self.order)) @ self.Bd
-            bound = np.abs(self.Bd[:, 0]) + state_bound(self.Ad, change)
+            bound = np.abs(self.Bd[:, 0])
+            bound = bound + LinearSystem(self.Ad, change, dt=self.dt).state_bound()
             return np.kron(u_max, bound / (1 - a))
         state_range = np.asarray(given, dtype=float)
         if state_range.size == 1:
@@ -230,22 +250,7 @@ class LoihiLMUCell(LMUCell):
             )
         return state_range.copy()
 
-    @property
-    def n_states(self):
-        """Number of memory states (``memory_d * order``)."""
-        return self.memory_d * self.order
-
-    def _build_hidden(self):
-        self.chip_tau = _chip_tau(self)
-        self.state_range = self._state_range()
-        # only the chip's input neurons need the values scaled: in nengo and
-        # NengoDL, scaling would only slow the training of the scaled weights
-        on_chip = self.target == "loihi"
-        self._sent_range = {
-            "memory_kernel": self.state_range if on_chip else np.ones(self.n_states),
-            "input_kernel": np.full(self.input_d, self.input_range if on_chip else 1.0),
-        }
-        super()._build_hidden()
+    # --- wiring: what the host sends the chip ---
 
     def _connect(self, name, pre, post, synapse):
         if name not in self._sent_range:
@@ -257,13 +262,13 @@ class LoihiLMUCell(LMUCell):
             # (y[k] = a y[k-1] + (1 - a) sent[k]) the neurons receive m[k]
             a = input_decay(self)
             for transform, delay in [(1 / (1 - a), None), (-a / (1 - a), 0)]:
-                self._fixed(
+                self.fixed.append(
                     nengo.Connection(
                         pre, sent, transform=transform / value_range, synapse=delay
                     )
                 )
         else:
-            self._fixed(
+            self.fixed.append(
                 nengo.Connection(pre, sent, transform=1 / value_range, synapse=None)
             )
         filtered = None if self.target == "loihi" else nengo.Lowpass(self.chip_tau)
@@ -291,7 +296,7 @@ def _chip_tau(cell):
     inputs' synapses: its own ``DECODE_TAU`` on what the host sends, and the
     cell's ``synapse`` on the hidden-to-hidden weights.
     """
-    if not cell.options["hidden_to_hidden"] or cell.synapse is None:
+    if not cell.hidden_to_hidden or cell.synapse is None:
         return DECODE_TAU
     return max(DECODE_TAU, cell.synapse.tau)
 

@@ -147,10 +147,11 @@ def state_peaks(cell, x, weights=None):
     if cell.options["use_bias"]:
         u = u + weights["memory_bias"]
     a = input_decay(cell)
-    m = np.zeros(u.shape[:1] + (cell.memory_d, cell.order))
+    # each sequence's memories, one after another: (n, memory_d, steps, 1)
+    states = cell.discrete.steps(np.moveaxis(u, -1, 1)[..., None])
+    m = next(states)
     peaks = np.zeros((cell.memory_d, cell.order))
-    for k in range(u.shape[1]):
-        m_next = m @ cell.Ad.T + u[:, k, :, None] * cell.Bd[:, 0]
+    for m_next in states:
         sent = (m_next - a * m) / (1 - a)
         peaks = np.maximum(peaks, np.max(np.abs(sent), axis=0))
         m = m_next

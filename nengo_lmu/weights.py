@@ -1,0 +1,253 @@
+"""
+An LMU cell's weights: their names and shapes, initial values, files and keras-lmu.
+
+An `.LMUCell`'s weights live in one dictionary, which is how trained weights
+move between simulators, files, keras-lmu and the exact and spiking versions of
+the same cell. Matrices are (post, pre), as nengo transforms (keras kernels
+transposed).
+"""
+
+import nengo
+import numpy as np
+from nengo.exceptions import ValidationError
+
+
+def weight_rng(network):
+    """
+    Random numbers for the initial weights of ``network``, reproducibly seeded.
+
+    The network's own seed if it has one; otherwise, the nearest enclosing
+    network's seed combined with where ``network`` sits in it (so that a seeded
+    model gives the same weights every time); otherwise unseeded.
+
+    Parameters
+    ----------
+    network : nengo.Network
+        The network, just constructed (inside its parents' contexts).
+
+    Returns
+    -------
+    np.random.RandomState
+    """
+    if network.seed is not None:
+        return np.random.RandomState(network.seed)
+    path = []
+    child = network
+    for parent in reversed(nengo.Network.context):
+        if child in parent.networks:
+            path.append(parent.networks.index(child))
+        if parent.seed is not None:
+            return np.random.RandomState([parent.seed] + path[::-1])
+        child = parent
+    return np.random.RandomState()
+
+
+def glorot_uniform(fan_in, fan_out):
+    """
+    The Glorot (Xavier) uniform distribution for a weight matrix.
+
+    Parameters
+    ----------
+    fan_in, fan_out : int
+        Input and output dimensionality of the weight matrix.
+
+    Returns
+    -------
+    nengo.dists.Uniform
+        Uniform on ``+/- sqrt(6 / (fan_in + fan_out))``, Keras' default.
+    """
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return nengo.dists.Uniform(-limit, limit)
+
+
+class Orthogonal(nengo.dists.Distribution):
+    """
+    Random matrices with orthonormal rows or columns (Keras' ``orthogonal``).
+
+    Samples are the Q factor of a Gaussian matrix's QR decomposition, with the
+    signs fixed so that the distribution is uniform (Haar) over such matrices.
+
+    Parameters
+    ----------
+    gain : float, optional
+        Multiplies every sample.
+    """
+
+    gain = nengo.params.NumberParam("gain")
+
+    def __init__(self, gain=1.0):
+        super().__init__()
+        self.gain = gain
+
+    def sample(self, n, d=None, rng=np.random):
+        shape = self._sample_shape(n, d)
+        rows, cols = shape[0], int(np.prod(shape[1:]))
+        gaussian = rng.normal(size=(max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(gaussian)
+        q *= np.sign(np.diag(r))
+        q = q if rows >= cols else q.T
+        return self.gain * q.reshape(shape)
+
+
+def weight_shapes(input_d, memory_d, order, units, options):
+    """
+    Names and shapes (post, pre) of an `.LMUCell`'s weights.
+
+    Parameters
+    ----------
+    input_d, memory_d, order, units : int
+        The cell's sizes.
+    options : dict
+        The cell's optional connections (``hidden_to_memory``,
+        ``memory_to_memory``, ``input_to_hidden``, ``hidden_to_hidden``) and
+        ``use_bias``, each True or False.
+
+    Returns
+    -------
+    dict
+        The shape of each weight, by name, in the order of `.LMUCell.weights`.
+    """
+    shapes = {"input_encoders": (memory_d, input_d)}
+    if options["hidden_to_memory"]:
+        shapes["hidden_encoders"] = (memory_d, units)
+    if options["memory_to_memory"]:
+        shapes["memory_encoders"] = (memory_d, memory_d * order)
+    if options["use_bias"]:
+        shapes["memory_bias"] = (memory_d,)
+    shapes["memory_kernel"] = (units, memory_d * order)
+    if options["input_to_hidden"]:
+        shapes["input_kernel"] = (units, input_d)
+    if options["hidden_to_hidden"]:
+        shapes["hidden_kernel"] = (units, units)
+    shapes["hidden_bias"] = (units,)
+    return shapes
+
+
+def initial_weights(shapes, initializers, given, rng, obj=None):
+    """
+    Sample a cell's initial weights; the ``given`` ones take precedence.
+
+    Parameters
+    ----------
+    shapes : dict
+        The shape of each weight, by name (`weight_shapes`).
+    initializers : dict
+        A `nengo.dists.Distribution` for each weight, by name.
+    given : dict or None
+        Values of (some of) the weights.
+    rng : np.random.RandomState
+        Random numbers for the sampled weights.
+    obj : object, optional
+        The cell, named in error messages.
+
+    Returns
+    -------
+    dict
+        Every weight of ``shapes``, as a float array of its shape.
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        For a given weight the cell does not have, or of the wrong shape.
+    """
+    given = {} if given is None else dict(given)
+    unknown = sorted(set(given) - set(shapes))
+    if unknown:
+        raise ValidationError(
+            f"Unknown weights {unknown} for this cell; it has {list(shapes)}",
+            attr="weights",
+            obj=obj,
+        )
+    weights = {}
+    for name, shape in shapes.items():
+        if name in given:
+            value = np.asarray(given[name], dtype=float)
+            if value.shape != shape:
+                raise ValidationError(
+                    f"{name} has shape {value.shape}; this cell needs {shape}",
+                    attr="weights",
+                    obj=obj,
+                )
+        else:
+            value = initializers[name].sample(*shape, rng=rng)
+        weights[name] = value.reshape(shape)
+    return weights
+
+
+def save_weights(path, weights):
+    """
+    Save an `.LMUCell`'s weights (`.LMUCell.get_weights`) to a ``.npz`` file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        File to write.
+    weights : dict
+        Weights by name.
+    """
+    np.savez(path, **weights)
+
+
+def load_weights(path):
+    """
+    Load weights saved by `.save_weights`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        File to read.
+
+    Returns
+    -------
+    dict
+        Weights by name, for `.LMUCell` (``weights=...``).
+    """
+    with np.load(path) as data:
+        return {name: data[name] for name in data.files}
+
+
+def weights_from_keras(layer):
+    """
+    The weights of a keras-lmu layer, named and shaped for `.LMUCell`.
+
+    Parameters
+    ----------
+    layer : keras_lmu.LMU or keras_lmu.LMUCell
+        A built layer whose hidden cell is a ``SimpleRNNCell`` (``LMUCell(...,
+        hidden_to_hidden=True)``) or a ``Dense`` layer (``hidden_to_hidden=False``),
+        with ``trainable_theta=False``.
+
+    Returns
+    -------
+    dict
+        The weights, for ``LMUCell(..., weights=...)`` with the same options.
+    """
+    cell = getattr(layer, "layer", layer)  # LMU wraps an RNN or LMUFeedforward
+    cell = getattr(cell, "cell", cell)
+    if getattr(cell, "trainable_theta", False):
+        raise ValidationError(
+            "LMUCell's theta is fixed; convert a layer with trainable_theta=False",
+            attr="layer",
+        )
+    hidden_to_memory = getattr(cell, "hidden_to_memory", False)
+    kernel = cell.kernel.numpy()
+    input_d = kernel.shape[0] - (cell.hidden_output_size if hidden_to_memory else 0)
+    weights = {"input_encoders": kernel[:input_d].T}
+    if hidden_to_memory:
+        weights["hidden_encoders"] = kernel[input_d:].T
+    if getattr(cell, "memory_to_memory", False):
+        weights["memory_encoders"] = cell.recurrent_kernel.numpy().T
+    if cell.use_bias:
+        weights["memory_bias"] = cell.bias.numpy()
+    hidden = cell.hidden_cell
+    hidden_kernel = hidden.kernel.numpy()
+    n_memory = cell.memory_d * cell.order
+    weights["memory_kernel"] = hidden_kernel[:n_memory].T
+    if cell.input_to_hidden:
+        weights["input_kernel"] = hidden_kernel[n_memory:].T
+    if hasattr(hidden, "recurrent_kernel"):
+        weights["hidden_kernel"] = hidden.recurrent_kernel.numpy().T
+    weights["hidden_bias"] = (
+        hidden.bias.numpy() if hidden.use_bias else np.zeros(hidden_kernel.shape[1])
+    )
+    return weights
