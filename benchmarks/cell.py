@@ -24,7 +24,7 @@ spiking
 loihi
     The cell for spikes as a `.loihi.LoihiLMUCell`: trained on rates at one
     step per pixel, fine-tuned at ``--steps`` steps per pixel with nengo_loihi's
-    models of the chip's neurons (``target="nengo"``), then its spiking test
+    models of the chip's neurons (``built_for="nengo"``), then its spiking test
     accuracy in NengoDL, and with the test digits run one after another
     (`.classify_stream`) in nengo and on the Loihi emulator
     (``nengo_loihi.Simulator(target="sim")``, what is sent to the chip scaled
@@ -334,7 +334,7 @@ def part_loihi(args, data):
         f"LoihiLMUCell: {n} steps per pixel, hidden synapse Lowpass({tau}), "
         f"{rate:g} Hz per unit of activity; rates trained at 1 step per pixel, "
         f"then fine-tuned for {args.finetune_epochs} epochs at {n} steps per "
-        "pixel with Loihi's neuron models (target='nengo'); test digits run one "
+        "pixel with Loihi's neuron models (built_for='nengo'); test digits run one "
         "after another in nengo and on the emulator"
     )
     print(
@@ -359,12 +359,14 @@ def part_loihi(args, data):
             args.finetune_epochs,
             args.patience,
             theta=PSDIGITS.steps * n * DT,
-            target="nengo",
+            built_for="nengo",
             **loihi,
         )
-        dl_acc, hz = evaluate(tuned, dict(data, test=test), n, target="nengo", **loihi)
+        dl_acc, hz = evaluate(
+            tuned, dict(data, test=test), n, built_for="nengo", **loihi
+        )
         nengo_acc, nengo_s = stream_accuracy(
-            tuned, test, n, nengo.Simulator, target="nengo", **loihi
+            tuned, test, n, nengo.Simulator, built_for="nengo", **loihi
         )
         # what the host sends to the chip, scaled to the training digits' peaks
         cell = LoihiLMUCell(
@@ -372,7 +374,7 @@ def part_loihi(args, data):
             PSDIGITS.order,
             PSDIGITS.steps * n * DT,
             dt=DT,
-            target="nengo",
+            built_for="nengo",
             input_to_hidden=True,
             add_to_container=False,
             **{name: value for name, value in loihi.items() if name != "cell_type"},
@@ -384,7 +386,7 @@ def part_loihi(args, data):
             n,
             nengo_loihi.Simulator,
             sim_kwargs=dict(target="sim"),
-            target="loihi",
+            built_for="loihi",
             state_range=peaks,
             **loihi,
         )

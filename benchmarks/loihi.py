@@ -8,7 +8,7 @@ the Loihi defaults (recurrent ``Lowpass(0.05)``), for LIF and
 SpikingRectifiedLinear neurons:
 
 1. the delay NRMSE on ``nengo_loihi.Simulator(target="sim")`` next to the same
-   network built for nengo (``target="nengo"``), the same with nengo_loihi's
+   network built for nengo (``built_for="nengo"``), the same with nengo_loihi's
    models of the chip's neurons in place of nengo's (what the chip's neurons
    cost, in nengo), and the plain `.LegendreMemory` in ``nengo.Simulator``,
    same neurons and seeds (mean of seeds, and the emulator's and nengo's value
@@ -40,7 +40,7 @@ def loihi_run(
     neuron_type,
     n_neurons,
     seed,
-    target,
+    built_for,
     run_time=5.5,
     warmup=0.5,
     max_rates=nengo.dists.Uniform(200, 400),
@@ -60,13 +60,13 @@ def loihi_run(
             n_neurons=n_neurons,
             process=process,
             neuron_type=neuron_type,
-            target=target,
+            built_for=built_for,
         )
         nengo.Connection(stim, mem.input, synapse=None)
         p_out = nengo.Probe(mem.output, synapse=nengo.Lowpass(0.01))
         p_in = nengo.Probe(stim, synapse=nengo.Lowpass(0.01))
         p_state = nengo.Probe(mem.state, synapse=None)
-    if target == "loihi":
+    if built_for == "loihi":
         make = lambda: nengo_loihi.Simulator(net, dt=DT, target="sim")  # noqa: E731
     else:
         make = lambda: nengo.Simulator(net, dt=DT, progress_bar=False)  # noqa: E731

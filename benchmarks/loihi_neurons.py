@@ -15,7 +15,7 @@ dt 1 ms, ``WhiteSignal(high=10, rms=0.3)``:
    slowest dimensions integrate it; and with decoders solved on a 40 s run of
    the filtered spikes instead of on the rates (what a better linear decoding
    could recover);
-2. the order-6 memory (``target="nengo"``, 1,200 neurons, 5 s, mean of seeds
+2. the order-6 memory (``built_for="nengo"``, 1,200 neurons, 5 s, mean of seeds
    0-2, as in ``benchmarks/loihi.py``) with each neuron model, at three ranges
    of max rates: what the chip's neurons alone cost the memory, the ratio an
    emulator exact in all else would show.

@@ -94,8 +94,8 @@ large = dict(
 )
 
 
-def memory_network(order, n_neurons, high, neuron_type, seconds, target):
-    """The memory on white noise; ``target`` is "loihi" or "nengo"."""
+def memory_network(order, n_neurons, high, neuron_type, seconds, built_for):
+    """The memory on white noise; ``built_for`` is "loihi" or "nengo"."""
     # the process's own seed: the same input on both simulators
     process = nengo.processes.WhiteSignal(period=10, high=high, rms=0.3, seed=0)
     with nengo.Network(seed=0) as net:
@@ -108,7 +108,7 @@ def memory_network(order, n_neurons, high, neuron_type, seconds, target):
             dt=dt,
             process=process,
             neuron_type=neuron_type,
-            target=target,
+            built_for=built_for,
         )
         nengo.Connection(stim, mem.input, synapse=None)
         net.p_input = nengo.Probe(stim, synapse=None)
@@ -131,7 +131,7 @@ reports = {}
 for config in (small, large):
     name = f"order {config['order']}"
     tic = time.perf_counter()
-    reports[name] = check(memory_network(**config, target="loihi"), dt=dt)
+    reports[name] = check(memory_network(**config, built_for="loihi"), dt=dt)
     print(
         f"{name}, {config['n_neurons']} {type(config['neuron_type']).__name__} "
         f"neurons (check took {time.perf_counter() - tic:.1f} s):"
@@ -170,8 +170,8 @@ for name, net in [("Alpha synapse", alpha_net), ("plain LegendreMemory", plain_n
 # %% [markdown]
 # ## Emulator and nengo
 #
-# The same memory is built twice: with `target="loihi"` for the emulator, and
-# with `target="nengo"` for `nengo.Simulator` (on the chip each neuron has one
+# The same memory is built twice: with `built_for="loihi"` for the emulator, and
+# with `built_for="nengo"` for `nengo.Simulator` (on the chip each neuron has one
 # synaptic filter for all its inputs, so the input connection has no synapse of
 # its own; nengo needs it on the connection). Same neurons, same seed.
 #
@@ -186,11 +186,11 @@ lowpass = nengo.Lowpass(0.01)
 shift = int(round(theta / dt))
 
 
-def run(config, target):
-    net = memory_network(**config, target=target)
+def run(config, built_for):
+    net = memory_network(**config, built_for=built_for)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nengo_loihi's notes on the build
-        if target == "loihi":
+        if built_for == "loihi":
             sim = nengo_loihi.Simulator(net, dt=dt, target="sim", progress_bar=False)
         else:
             sim = nengo.Simulator(net, dt=dt, progress_bar=False)
@@ -212,7 +212,7 @@ for config in (small, large):
     if config["seconds"] is None:
         continue
     name = f"order {config['order']}"
-    runs[name] = {target: run(config, target) for target in ("nengo", "loihi")}
+    runs[name] = {built_for: run(config, built_for) for built_for in ("nengo", "loihi")}
     assert np.allclose(runs[name]["nengo"]["u"], runs[name]["loihi"]["u"])
 
 print(f"{'memory':<10}{'neurons':>9}{'NRMSE nengo':>13}{'emulator':>10}{'ratio':>7}")
@@ -254,8 +254,11 @@ for ax, (name, pair) in zip(axes[:, 0], runs.items()):
         label="input",
     )
     ax.plot(t[show], pair["nengo"]["ideal"][show], "k", lw=1, label="ideal delay")
-    for target, style, label in [("nengo", "C0", "nengo"), ("loihi", "C3", "emulator")]:
-        r = pair[target]
+    for built_for, style, label in [
+        ("nengo", "C0", "nengo"),
+        ("loihi", "C3", "emulator"),
+    ]:
+        r = pair[built_for]
         ax.plot(t[show], r["y"][show], style, lw=1, label=f"{label} ({r['nrmse']:.3f})")
     ax.set_title(f"LoihiLegendreMemory, {name}, theta {theta} s (delay NRMSE)")
     ax.set_ylabel("value")
@@ -276,11 +279,11 @@ save(fig, args.plot_dir, "loihi.png")
 #
 # 1. on rates at one step per pixel (`nengo.RectifiedLinear` in an `LMUCell`);
 # 2. fine-tuned at 5 steps per pixel as a `LoihiLMUCell` with
-#    `target="nengo"`: NengoDL trains the chip's neuron model (its rates are a
+#    `built_for="nengo"`: NengoDL trains the chip's neuron model (its rates are a
 #    staircase: the chip's neurons spike on whole steps) with the synapse and
 #    the chip's input filter in the loop, and validates it in spikes.
 #
-# The trained weights then run as a `LoihiLMUCell` with `target="loihi"` on
+# The trained weights then run as a `LoihiLMUCell` with `built_for="loihi"` on
 # the emulator, what the host sends to the chip scaled to its peaks on the
 # training digits (`state_peaks`). `nengo_loihi.Simulator` cannot be reset or
 # fed minibatches, so `classify_stream` runs the test digits one after
@@ -329,7 +332,7 @@ _, rates, rate_acc, rate_epochs = train(
     data, None, 1, epochs, hidden_neuron_type=nengo.RectifiedLinear()
 )
 clf, tuned, spiking_acc, tuned_epochs = train(
-    held, rates, n, 1 if args.quick else 8, target="nengo", **loihi_cell
+    held, rates, n, 1 if args.quick else 8, built_for="nengo", **loihi_cell
 )
 print(
     f"NengoDL: rates at 1 step per pixel {rate_acc:.3f} ({rate_epochs} epochs); "
@@ -344,7 +347,7 @@ def stream(built_for, simulator, **sim_kwargs):
     with nengo.Network(seed=0) as net:
         clf = LMUClassifier(
             10,
-            target=built_for,
+            built_for=built_for,
             weights=tuned,
             theta=pixels * n * dt,
             **cell,

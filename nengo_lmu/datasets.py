@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.params import check_integer, check_positive
+from nengo_lmu.params import at_least, positive, validate
 
 #: Size of the test split of `psdigits`, and of its validation split.
 PSDIGITS_TEST, PSDIGITS_VALIDATION = 360, 157
@@ -119,7 +119,7 @@ def hold(x, steps_per_sample):
     -------
     (n, steps * steps_per_sample, d) np.ndarray
     """
-    check_positive(steps_per_sample, "steps_per_sample", "give a number of steps")
+    validate(positive("steps_per_sample", "give a number of steps"), steps_per_sample)
     if int(steps_per_sample) != steps_per_sample:
         raise ValidationError(
             f"Must be an integer ({steps_per_sample=}); give a number of steps",
@@ -256,9 +256,9 @@ def write_fake_mnist(path, n_train=600, n_test=100, size=28, seed=0):
     pathlib.Path
         ``path``.
     """
-    n_train = check_integer(n_train, "n_train", 1, "give a number of images")
-    n_test = check_integer(n_test, "n_test", 1, "give a number of images")
-    size = check_integer(size, "size", 1, "give the side of the images in pixels")
+    n_train = validate(at_least("n_train", 1, "give a number of images"), n_train)
+    n_test = validate(at_least("n_test", 1, "give a number of images"), n_test)
+    size = validate(at_least("size", 1, "give the side of the images in pixels"), size)
     rng = np.random.RandomState(seed)
     patterns = rng.uniform(size=(10, size, size)) < 0.2
 
@@ -319,8 +319,8 @@ def psmnist(path=None, permutation_seed=0, n_validation=10000):
             f"Must be a non-negative integer ({permutation_seed=}); give a seed",
             attr="permutation_seed",
         )
-    n_validation = check_integer(
-        n_validation, "n_validation", 1, "give a number of training images"
+    n_validation = validate(
+        at_least("n_validation", 1, "give a number of training images"), n_validation
     )
     (x_train, y_train), (x_test, y_test) = load_mnist(path)
     if n_validation >= len(x_train):

@@ -11,6 +11,7 @@ and says what to give instead.
 
 import numbers
 
+import nengo
 import numpy as np
 from nengo import params
 from nengo.exceptions import ValidationError
@@ -78,12 +79,14 @@ class IntParam(_HintedParam, params.IntParam):
         if value is None and self.optional:
             return None
         low = -np.inf if self.low is None else self.low
+        high = np.inf if self.high is None else self.high
         if (
             isinstance(value, bool)
             or not isinstance(value, numbers.Integral)
-            or value < low
+            or not low <= value <= high
         ):
-            raise ValidationError(f"Must be an integer >= {low}", attr=self.name)
+            bounds = f">= {low}" if self.high is None else f"from {low} to {high}"
+            raise ValidationError(f"Must be an integer {bounds}", attr=self.name)
         return params.Parameter.coerce(self, instance, int(value))
 
 
@@ -126,6 +129,27 @@ class SynapseParam(_HintedParam, _NengoSynapseParam):
 
     As in nengo, a number is a `nengo.Lowpass` time constant.
     """
+
+
+class SolverParam(_HintedParam, params.Parameter):
+    """
+    A decoder solver (`nengo.solvers.Solver`), optionally one that solves for
+    weights (``weights=True``), whose errors carry a ``hint``.
+    """
+
+    def __init__(self, name, hint, weights=None, **kwargs):
+        self.weights = weights
+        super().__init__(name, hint, **kwargs)
+
+    def _coerce(self, instance, value):
+        if value is None and self.optional:
+            return None
+        if not isinstance(value, nengo.solvers.Solver):
+            raise ValidationError("Must be a nengo.solvers.Solver", attr=self.name)
+        if self.weights is not None and value.weights != self.weights:
+            solves = "weights" if self.weights else "decoders"
+            raise ValidationError(f"Must solve for {solves}", attr=self.name)
+        return params.Parameter.coerce(self, instance, value)
 
 
 def validate(param, value, obj=None):
@@ -186,13 +210,3 @@ def positive(name, hint):
 def at_least(name, low, hint):
     """An `IntParam` for an integer greater than or equal to ``low``."""
     return IntParam(name, low=low, hint=hint)
-
-
-def check_positive(value, attr, hint, obj=None):
-    """``value`` as a float, if it is a finite number greater than zero."""
-    return validate(positive(attr, hint), value, obj)
-
-
-def check_integer(value, attr, low, hint, obj=None):
-    """``value`` as an int, if it is an integer (not a bool) >= ``low``."""
-    return validate(at_least(attr, low, hint), value, obj)

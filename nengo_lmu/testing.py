@@ -7,11 +7,11 @@ runs and scores a `.LegendreMemory` on band-limited white noise. This module
 needs only nengo and numpy.
 """
 
-import numbers
-
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
+
+from nengo_lmu.params import IntParam, validate
 
 # what delay_nrmse divides the RMS error by (see its docstring)
 NORMALIZATIONS = ("input", "target", "whole_input")
@@ -81,16 +81,13 @@ def nrmse(actual, target, axis=None):
 
 def _check_steps(value, name, low, high):
     """Refuse ``value`` unless it is an integer in ``[low, high)``."""
-    if (
-        not isinstance(value, numbers.Integral)
-        or isinstance(value, bool)
-        or not low <= value < high
-    ):
-        raise ValidationError(
-            f"Must be an integer from {low} to {high - 1} ({name}={value!r}); "
-            "give a number of time steps, e.g. int(round(seconds / dt))",
-            attr=name,
-        )
+    steps = IntParam(
+        name,
+        low=low,
+        high=high - 1,
+        hint="give a number of time steps, e.g. int(round(seconds / dt))",
+    )
+    validate(steps, value)
 
 
 def delay_nrmse(output, signal, delay_steps, warmup_steps=None, normalize="input"):

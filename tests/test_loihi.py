@@ -24,7 +24,7 @@ from nengo_lmu.loihi.memory import _delayed, _PhaseKick  # noqa: E402
 DT = 0.001
 
 
-def memory_network(target="loihi", order=3, n_neurons=300, seed=0, **kwargs):
+def memory_network(built_for="loihi", order=3, n_neurons=300, seed=0, **kwargs):
     # seeded: nengo_loihi builds its host simulator without the network seed
     process = nengo.processes.WhiteSignal(10, high=5, rms=0.3, seed=seed)
     with nengo.Network(seed=seed) as net:
@@ -35,7 +35,7 @@ def memory_network(target="loihi", order=3, n_neurons=300, seed=0, **kwargs):
             theta=0.1,
             n_neurons=n_neurons,
             process=process,
-            target=target,
+            built_for=built_for,
             **kwargs,
         )
         nengo.Connection(stim, mem.input, synapse=None)
@@ -401,7 +401,7 @@ def test_off_chip_objects_are_not_checked():
 @pytest.mark.parametrize(
     "kwargs, attr",
     [
-        (dict(target="hardware"), "target"),
+        (dict(built_for="hardware"), "built_for"),
         (dict(layout="per_memory"), "layout"),
         (dict(synapse=nengo.Alpha(0.1)), "synapse"),
         (dict(n_neurons=6 * 1025), "n_neurons"),
@@ -425,17 +425,17 @@ def test_memory_defaults():
     mem = LoihiLegendreMemory(
         order=3, theta=0.1, n_neurons=300, neuron_type=nengo.LIF(), seed=0
     )
-    assert mem.target == "loihi"
+    assert mem.built_for == "loihi"
     assert len(mem.state_ensembles) == 3
-    assert mem.memory.config[nengo.Ensemble].intercepts == nengo.dists.Uniform(
+    assert mem.population.config[nengo.Ensemble].intercepts == nengo.dists.Uniform(
         -1, 0.5
     ) or mem.config[nengo.Ensemble].intercepts == nengo.dists.Uniform(-1, 0.5)
     # the lead of Loihi's LIF model, measured in nengo
     assert np.all((0 < mem.neuron_lead) & (mem.neuron_lead < 0.002))
     assert mem.synapse == nengo.Lowpass(0.05)
     # the emulator's transport delay is made up for in the readouts, not in nengo
-    assert mem.readout_latency == pytest.approx(0.0015)
-    assert LoihiLegendreMemory(3, 0.1, target="nengo").readout_latency == 0
+    assert mem.output_latency == pytest.approx(0.0015)
+    assert LoihiLegendreMemory(3, 0.1, built_for="nengo").output_latency == 0
 
 
 CELL = dict(
@@ -470,7 +470,7 @@ def test_cell_for_nengo_makes_up_for_the_chips_input_filter(
     x = np.repeat(digits(rng, 1), cell_kwargs.get("input_d", 1), axis=2)[0]
     with nengo.Network(seed=0) as net:
         stim = nengo.Node(nengo.processes.PresentInput(x, DT))
-        loihi_cell = LoihiLMUCell(target="nengo", **cell_kwargs)
+        loihi_cell = LoihiLMUCell(built_for="nengo", **cell_kwargs)
         # the chip gives the neurons one filter: the longest of their inputs'
         assert loihi_cell.chip_tau == chip_tau
         # the reference: LMUCell with nengo_loihi's model of the chip's neurons;
@@ -553,7 +553,7 @@ def test_cell_on_the_emulator_scores_as_in_nengo(rng):
     x = digits(rng, 16)
     phases = {"voltage": nengo.dists.Uniform(0, 1)}
     scores = {}
-    for name, target, simulator, kwargs, initial_state in [
+    for name, built_for, simulator, kwargs, initial_state in [
         ("nengo", "nengo", nengo.Simulator, {}, None),
         ("other phases", "nengo", nengo.Simulator, {}, phases),
         ("emulator", "loihi", nengo_loihi.Simulator, dict(target="sim"), None),
@@ -562,7 +562,7 @@ def test_cell_on_the_emulator_scores_as_in_nengo(rng):
             classifier = LMUClassifier(
                 4,
                 cell_type=LoihiLMUCell,
-                target=target,
+                built_for=built_for,
                 hidden_neuron_type=LoihiSpikingRectifiedLinear(
                     initial_state=initial_state
                 ),
@@ -601,7 +601,7 @@ def test_cell_on_the_chip_uses_one_core_for_its_hidden_neurons(rng):
 @pytest.mark.parametrize(
     "kwargs, attr",
     [
-        (dict(target="hardware"), "target"),
+        (dict(built_for="hardware"), "built_for"),
         (dict(hidden_neuron_type=nengo.Tanh()), "hidden_neuron_type"),
         (dict(hidden_neuron_type=nengo.RectifiedLinear()), "hidden_neuron_type"),
         (dict(synapse=nengo.Alpha(0.01)), "synapse"),

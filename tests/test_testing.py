@@ -1,12 +1,8 @@
-import ast
-from pathlib import Path
-
 import nengo
 import numpy as np
 import pytest
 from nengo.exceptions import ValidationError
 
-import nengo_lmu.testing
 from nengo_lmu.testing import delay_nrmse, measure_delay, nrmse, rms
 
 # 10 periods of a sine of 40 steps: its mean square is 1/2
@@ -141,16 +137,3 @@ def test_measure_delay_of_the_ideal_system():
     # least accurate in the middle of the window)
     assert measure_delay(nengo.Direct(), 600, 0, run_time=1.5) < 0.002
     assert measure_delay(nengo.Direct(), 600, 0, r=0.5, run_time=1.5) < 0.02
-
-
-def test_imports_only_nengo_and_numpy():
-    tree = ast.parse(Path(nengo_lmu.testing.__file__).read_text())
-    modules = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            modules.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            modules.add(node.module)
-    packages = {name.split(".")[0] for name in modules}
-    assert packages <= {"nengo", "numpy", "numbers", "nengo_lmu"}
-    assert {m for m in modules if m.startswith("nengo_lmu")} <= {"nengo_lmu.memory"}

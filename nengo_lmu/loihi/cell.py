@@ -10,7 +10,7 @@ from nengo_lmu.cell import LMUCell
 from nengo_lmu.loihi.chip import (
     CELL_LATENCY_STEPS,
     DECODE_TAU,
-    check_target,
+    built_for_argument,
     chip_neuron_model,
     runs_on_chip,
 )
@@ -33,7 +33,7 @@ class LoihiLMUCell(LMUCell):
       chip's rates (nengo-extras' builders, installed by nengo_loihi);
     - the host sends the memory state and the input to the chip through
       on/off input neurons, which encode values in ``[-1, 1]``: with
-      ``target="loihi"`` what is sent is divided by ``state_range`` and
+      ``built_for="loihi"`` what is sent is divided by ``state_range`` and
       ``input_range``, and the weights on the chip are multiplied by them
       (`.get_weights` returns the cell's weights, not these);
     - on the chip, whatever the host sends is filtered by nengo_loihi's
@@ -46,9 +46,9 @@ class LoihiLMUCell(LMUCell):
       which the filter turns back into ``m[k]``: the neurons receive the
       memory one step late, as through any synapse. The input ``x`` is sent
       as it is and arrives filtered;
-    - with ``target="nengo"`` the connections into the hidden neurons carry
+    - with ``built_for="nengo"`` the connections into the hidden neurons carry
       that filter, so that nengo and NengoDL train and run the network the
-      chip runs; with ``target="loihi"`` it is left to nengo_loihi;
+      chip runs; with ``built_for="loihi"`` it is left to nengo_loihi;
     - ``output`` lags by the host-chip round trip on the chip
       (``output_latency``, one step).
 
@@ -56,7 +56,7 @@ class LoihiLMUCell(LMUCell):
     ----------
     units, order, theta
         As in `.LMUCell`.
-    target : {"loihi", "nengo"}, optional
+    built_for : {"loihi", "nengo"}, optional
         The simulator the network is built for: ``"nengo"`` for nengo and
         NengoDL (training, and the reference), ``"loihi"`` for
         ``nengo_loihi.Simulator``.
@@ -67,7 +67,7 @@ class LoihiLMUCell(LMUCell):
         state, made up for the filter); by default the largest an input within
         ``input_range`` can make it (`.LinearSystem.state_bound`), so that nothing
         sent to the chip is clipped; real sequences reach a fraction of it,
-        and `state_peaks` fits it to them. Only used with ``target="loihi"``.
+        and `state_peaks` fits it to them. Only used with ``built_for="loihi"``.
     hidden_neuron_type : nengo.neurons.NeuronType, optional
         `nengo.SpikingRectifiedLinear` or `nengo.LIF` (or nengo_loihi's models
         of them).
@@ -79,7 +79,7 @@ class LoihiLMUCell(LMUCell):
 
     Attributes
     ----------
-    target : str
+    built_for : str
         The simulator the network is built for.
     input_range : float
         Divides the input sent to the chip.
@@ -91,7 +91,7 @@ class LoihiLMUCell(LMUCell):
 
     Examples
     --------
-    A cell for the emulator; train the same cell with ``target="nengo"`` in
+    A cell for the emulator; train the same cell with ``built_for="nengo"`` in
     NengoDL and give it the trained weights (``weights=...``):
 
     >>> import nengo, nengo_loihi
@@ -102,7 +102,7 @@ class LoihiLMUCell(LMUCell):
     ... )
     >>> with nengo.Network(seed=0) as net:
     ...     stim = nengo.Node(np.zeros(1))
-    ...     cell = LoihiLMUCell(target="loihi", **cell_kwargs)
+    ...     cell = LoihiLMUCell(built_for="loihi", **cell_kwargs)
     ...     nengo.Connection(stim, cell.input, synapse=None)
     ...     p = nengo.Probe(cell.output)
     >>> with nengo_loihi.Simulator(net, target="sim") as sim:
@@ -116,14 +116,14 @@ class LoihiLMUCell(LMUCell):
         units,
         order,
         theta,
-        target="loihi",
+        built_for="loihi",
         input_range=1.0,
         state_range=None,
         hidden_neuron_type=nengo.SpikingRectifiedLinear(),
+        target=None,
         **kwargs,
     ):
-        check_target(target, self)
-        self.target = target
+        self.built_for = built_for_argument(built_for, target, self)
         self.input_range = input_range
         self._given_state_range = state_range
         super().__init__(
@@ -133,7 +133,7 @@ class LoihiLMUCell(LMUCell):
     @property
     def output_latency(self):
         """On the chip, the host-chip round trip of the hidden state, in seconds."""
-        return CELL_LATENCY_STEPS * self.dt if self.target == "loihi" else 0.0
+        return CELL_LATENCY_STEPS * self.dt if self.built_for == "loihi" else 0.0
 
     @property
     def n_states(self):
@@ -158,7 +158,7 @@ class LoihiLMUCell(LMUCell):
         self.state_range = self._state_range()
         # only the chip's input neurons need the values scaled: in nengo and
         # NengoDL, scaling would only slow the training of the scaled weights
-        on_chip = self.target == "loihi"
+        on_chip = self.built_for == "loihi"
         self._sent_range = {
             "memory_kernel": self.state_range if on_chip else np.ones(self.n_states),
             "input_kernel": np.full(self.input_d, self.input_range if on_chip else 1.0),
@@ -212,7 +212,7 @@ class LoihiLMUCell(LMUCell):
                 attr="state_range",
                 obj=self,
             )
-        if given is None and self.target == "loihi":
+        if given is None and self.built_for == "loihi":
             warnings.warn(
                 "state_range is the bound no input can exceed, several times "
                 "what real sequences reach, which costs the state sent to the "
@@ -271,7 +271,7 @@ class LoihiLMUCell(LMUCell):
             self.fixed.append(
                 nengo.Connection(pre, sent, transform=1 / value_range, synapse=None)
             )
-        filtered = None if self.target == "loihi" else nengo.Lowpass(self.chip_tau)
+        filtered = None if self.built_for == "loihi" else nengo.Lowpass(self.chip_tau)
         self.weight_connections[name] = nengo.Connection(
             sent,
             post,

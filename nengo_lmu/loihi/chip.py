@@ -5,10 +5,14 @@ Nothing here imports nengo_loihi until it is needed, so the rest of
 `nengo_lmu.loihi` imports without it.
 """
 
-import nengo
-from nengo.exceptions import ValidationError
+import warnings
 
-TARGETS = ("loihi", "nengo")
+import nengo
+
+from nengo_lmu.params import EnumParam, validate
+
+BUILT_FOR = EnumParam("built_for", values=("loihi", "nengo"))
+
 MAX_NEURONS_PER_CORE = 1024
 # nengo_loihi raises no intercept above this (``Model.intercept_limit``); it
 # clips larger ones, which changes the tuning curves the decoders assume
@@ -33,7 +37,7 @@ DECODE_TAU = 0.005
 # time steps by which an LMU cell's output lags on the emulator: the memory
 # state reaches the chip through spiking input neurons and an axon delay, and
 # the hidden state returns to the host through probes (measured against the
-# same network in nengo, target="nengo")
+# same network in nengo, built_for="nengo")
 CELL_LATENCY_STEPS = 1
 # default recurrent time constant on the chip: the recurrent weights grow with
 # it, and so does the effect of the chip neurons' integer-step dynamics
@@ -93,10 +97,31 @@ def chip_neuron_model(neuron_type):
     return neuron_type
 
 
-def check_target(target, obj):
-    if target not in TARGETS:
-        raise ValidationError(
-            f"Unknown target ({target=}); use one of {TARGETS}",
-            attr="target",
-            obj=obj,
+def built_for_argument(built_for, target, obj):
+    """
+    ``built_for``, checked; ``target`` is its deprecated name.
+
+    Parameters
+    ----------
+    built_for : {"loihi", "nengo"}
+        The simulator a network is built for: ``"loihi"`` for
+        ``nengo_loihi.Simulator`` (the chip, or its emulator with nengo_loihi's
+        ``target="sim"``), ``"nengo"`` for nengo and nengo_dl.
+    target : str or None
+        The same, under the name of earlier releases.
+    obj : object
+        The network, named in error messages.
+
+    Returns
+    -------
+    str
+    """
+    if target is not None:
+        warnings.warn(
+            f"target={target!r} is deprecated; use built_for={target!r} (it is not "
+            "nengo_loihi's target, which chooses the chip or its emulator)",
+            DeprecationWarning,
+            stacklevel=3,
         )
+        built_for = target
+    return validate(BUILT_FOR, built_for, obj)

@@ -11,14 +11,23 @@ from nengo_lmu.loihi.chip import (
     LOIHI_LATENCY_STEPS,
     MAX_NEURONS_PER_CORE,
     MIN_COUPLING,
-    check_target,
+    built_for_argument,
     chip_neuron_model,
     runs_on_chip,
 )
 from nengo_lmu.memory import LegendreMemory
+from nengo_lmu.params import SolverParam, validate
 
 # a network's own arguments, which a trial build of the memory does not repeat
 NETWORK_ARGS = ("label", "seed", "add_to_container")
+
+
+RECURRENT_SOLVER = SolverParam(
+    "recurrent_solver",
+    weights=True,
+    hint="decoded connections go through nengo_loihi's decode neurons; use e.g. "
+    "nengo.solvers.LstsqL2(reg=0.01, weights=True)",
+)
 
 
 def _identity(t, x):
@@ -159,9 +168,9 @@ class LoihiLegendreMemory(LegendreMemory):
       not hold its weights next to the others, and nengo_loihi would run it
       too strong;
     - on the chip every input to a neuron is filtered by the neuron's one
-      synaptic filter, the recurrent ``synapse``; so with ``target="loihi"``
+      synaptic filter, the recurrent ``synapse``; so with ``built_for="loihi"``
       the input connection has no synapse of its own (nengo would then leave
-      it unfiltered: use ``target="nengo"`` to run this network in nengo);
+      it unfiltered: use ``built_for="nengo"`` to run this network in nengo);
     - the neurons' lead and gain (``neuron_lead="auto"``,
       ``neuron_gain="auto"``) are measured on nengo_loihi's models of the
       chip's neurons (`nengo_loihi.neurons.LoihiLIF`), whose integer-step
@@ -185,7 +194,7 @@ class LoihiLegendreMemory(LegendreMemory):
         Neurons per memory, divided evenly over its ``order`` ensembles, each an
         even number (pairs of neurons) of at most 1,024. Default: 200 per
         state dimension.
-    target : {"loihi", "nengo"}, optional
+    built_for : {"loihi", "nengo"}, optional
         The simulator the network is built for. ``"nengo"`` builds the same
         network with the input filtered by a connection's synapse, as nengo and
         nengo_dl need, to compare it with the chip in the same terms.
@@ -197,7 +206,7 @@ class LoihiLegendreMemory(LegendreMemory):
         number for all, or one per state dimension). ``"auto"`` (the default)
         chooses them for the chip with `choose_input_copies`, which builds the
         memory once with nengo_loihi (a few seconds). Only the chip needs
-        them: with ``target="nengo"`` the input has one connection, which the
+        them: with ``built_for="nengo"`` the input has one connection, which the
         copies add up to exactly.
     **kwargs
         `.LegendreMemory` parameters (``size_in``, ``synapse``, ``dt``,
@@ -211,14 +220,14 @@ class LoihiLegendreMemory(LegendreMemory):
 
     Attributes
     ----------
-    target : str
+    built_for : str
         The simulator the network is built for.
     A_chip : (order, order) np.ndarray
         The recurrent matrix (``A_mapped``) the network implements, without
         the couplings the chip cannot hold; ``state`` decodes with it too.
     input_copies : (order,) np.ndarray
         Number of connections sharing the input into each ensemble (all 1
-        with ``target="nengo"``).
+        with ``built_for="nengo"``).
 
     Notes
     -----
@@ -245,93 +254,37 @@ class LoihiLegendreMemory(LegendreMemory):
         order,
         theta,
         n_neurons=None,
-        target="loihi",
+        built_for="loihi",
         recurrent_solver=nengo.solvers.LstsqL2(reg=0.01, weights=True),
         input_copies="auto",
+        target=None,
         **kwargs,
     ):
-        check_target(target, self)
-        if not (isinstance(input_copies, str) and input_copies == "auto"):
-            copies = np.atleast_1d(input_copies)
-            if not (
-                copies.ndim == 1
-                and copies.size in (1, order)
-                and np.issubdtype(copies.dtype, np.integer)
-                and np.all(copies >= 1)
-            ):
-                raise ValidationError(
-                    f"input_copies must be 'auto', a positive integer, or one "
-                    f"positive integer per state dimension ({order}) "
-                    f"({input_copies=}); use e.g. 'auto' or 1",
-                    attr="input_copies",
-                    obj=self,
-                )
-        if not getattr(recurrent_solver, "weights", False):
-            raise ValidationError(
-                f"The recurrent solver must solve for weights ({recurrent_solver=})"
-                "; decoded connections go through nengo_loihi's decode neurons. "
-                "Use e.g. nengo.solvers.LstsqL2(reg=0.01, weights=True)",
-                attr="recurrent_solver",
-                obj=self,
-            )
-        layout = kwargs.pop("layout", "per_dimension")
-        if layout != "per_dimension":
-            raise ValidationError(
-                f"Loihi needs one ensemble per state dimension ({layout=}); use "
-                "layout='per_dimension'",
-                attr="layout",
-                obj=self,
-            )
-        synapse = kwargs.setdefault("synapse", nengo.Lowpass(CHIP_TAU))
-        if type(synapse) is not nengo.Lowpass:
-            raise ValidationError(
-                f"Loihi's synapses are first-order lowpass filters ({synapse=}); "
-                "use nengo.Lowpass(tau)",
-                attr="synapse",
-                obj=self,
-            )
-        n = 200 * order if n_neurons is None else n_neurons
-        if isinstance(n, (int, np.integer)) and n // order > MAX_NEURONS_PER_CORE:
-            raise ValidationError(
-                f"Each of the {order} ensembles would have {n // order} neurons, "
-                f"more than a core's {MAX_NEURONS_PER_CORE} ({n_neurons=}); give "
-                f"n_neurons <= {MAX_NEURONS_PER_CORE * order}",
-                attr="n_neurons",
-                obj=self,
-            )
-        if isinstance(n, (int, np.integer)) and (n // order) % 2 == 1:
-            raise ValidationError(
-                f"Each of the {order} ensembles would have {n // order} neurons, "
-                f"an odd number; its neurons come in pairs ({n_neurons=}); give "
-                f"n_neurons = {order} times an even number, e.g. "
-                f"{order * (n // order + 1)}",
-                attr="n_neurons",
-                obj=self,
-            )
-        self.target = target
-        self.recurrent_solver = recurrent_solver
+        self.built_for = built_for_argument(built_for, target, self)
+        self.recurrent_solver = validate(RECURRENT_SOLVER, recurrent_solver, self)
         self._input_copies = input_copies
+        kwargs.setdefault("synapse", nengo.Lowpass(CHIP_TAU))
+        kwargs.setdefault("solver", nengo.solvers.LstsqL2(reg=0.01))
         # the arguments of a trial build, for input_copies="auto"
         self._trial_kwargs = dict(
             order=order,
             theta=theta,
             n_neurons=n_neurons,
-            target=target,
+            built_for=self.built_for,
             recurrent_solver=recurrent_solver,
-            layout=layout,
             **{k: v for k, v in kwargs.items() if k not in NETWORK_ARGS},
         )
-        kwargs.setdefault("solver", nengo.solvers.LstsqL2(reg=0.01))
-        super().__init__(order, theta, n_neurons=n_neurons, layout=layout, **kwargs)
+        super().__init__(order, theta, n_neurons=n_neurons, **kwargs)
 
     @property
     def output_latency(self):
         """On the chip, the input's and the state's transport time, in seconds."""
-        return LOIHI_LATENCY_STEPS * self.dt if self.target == "loihi" else 0.0
+        return LOIHI_LATENCY_STEPS * self.dt if self.built_for == "loihi" else 0.0
 
     # --- planning: the chip's adjustments ---
 
     def _configure(self, solver):
+        self._check_chip()
         neuron_type = nengo.Config.default(nengo.Ensemble, "neuron_type")
         if not runs_on_chip(neuron_type):
             raise ValidationError(
@@ -346,9 +299,58 @@ class LoihiLegendreMemory(LegendreMemory):
         ):
             self.config[nengo.Ensemble].intercepts = nengo.dists.Uniform(-1.0, 0.5)
 
+    def _check_chip(self):
+        """Refuse, with the reason, what `LegendreMemory` takes but the chip cannot."""
+        order = self.system.order
+        if self.layout != "per_dimension":
+            raise ValidationError(
+                f"Loihi needs one ensemble per state dimension (layout="
+                f"{self.layout!r}); use layout='per_dimension'",
+                attr="layout",
+                obj=self,
+            )
+        if type(self.synapse) is not nengo.Lowpass:
+            raise ValidationError(
+                f"Loihi's synapses are first-order lowpass filters (synapse="
+                f"{self.synapse}); use nengo.Lowpass(tau)",
+                attr="synapse",
+                obj=self,
+            )
+        n = self.neurons_per_memory // order
+        if n > MAX_NEURONS_PER_CORE or n % 2 == 1:
+            fix = (
+                f"more than a core's {MAX_NEURONS_PER_CORE}; give n_neurons <= "
+                f"{MAX_NEURONS_PER_CORE * order}"
+                if n > MAX_NEURONS_PER_CORE
+                else f"an odd number, and its neurons come in pairs; give n_neurons "
+                f"= {order} times an even number, e.g. {order * (n + 1)}"
+            )
+            raise ValidationError(
+                f"Each of the {order} ensembles would have {n} neurons (n_neurons="
+                f"{self.neurons_per_memory}), {fix}",
+                attr="n_neurons",
+                obj=self,
+            )
+        copies = self._input_copies
+        if not (isinstance(copies, str) and copies == "auto"):
+            array = np.atleast_1d(copies)
+            if not (
+                array.ndim == 1
+                and array.size in (1, order)
+                and np.issubdtype(array.dtype, np.integer)
+                and np.all(array >= 1)
+            ):
+                raise ValidationError(
+                    f"Must be 'auto', a positive integer, or one positive integer "
+                    f"per state dimension ({order}) (input_copies={copies!r}); use "
+                    "e.g. 'auto' or 1",
+                    attr="input_copies",
+                    obj=self,
+                )
+
     def _measured_ensembles(self):
         ensembles = super()._measured_ensembles()
-        if self.target == "loihi":
+        if self.built_for == "loihi":
             for ensemble in ensembles:
                 ensemble.neuron_type = chip_neuron_model(ensemble.neuron_type)
         return ensembles
@@ -361,7 +363,7 @@ class LoihiLegendreMemory(LegendreMemory):
         self.A_chip = np.where(magnitude < MIN_COUPLING * largest, 0.0, plan.mapped.A)
 
         copies = self._input_copies
-        if self.target == "nengo":
+        if self.built_for == "nengo":
             copies = 1
         elif isinstance(copies, str):
             copies = self._chosen_input_copies()
@@ -425,7 +427,7 @@ class LoihiLegendreMemory(LegendreMemory):
         A, B = self.A_chip, self.plan.mapped.B
         order = self.system.order
         scale = self.plan.scaling.scale[:, None]
-        input_synapse = None if self.target == "loihi" else self.synapse
+        input_synapse = None if self.built_for == "loihi" else self.synapse
         shared = []  # (pre, post, transform, synapse) of each input shared out
         for m in range(self.size_in):
             ensembles = self.state_ensembles[m * order : (m + 1) * order]
@@ -463,7 +465,7 @@ class LoihiLegendreMemory(LegendreMemory):
                 transform=scale * B,
                 synapse=(
                     self.synapse
-                    if self.target == "nengo"
+                    if self.built_for == "nengo"
                     else _delayed(self.synapse, LOIHI_LATENCY_STEPS, self.dt)
                 ),
             )
@@ -478,7 +480,7 @@ class LoihiLegendreMemory(LegendreMemory):
         """
         Add ``copies - 1`` copies of an input connection, each at its own phase.
 
-        With ``target="loihi"``, nengo_loihi encodes each host-to-chip
+        With ``built_for="loihi"``, nengo_loihi encodes each host-to-chip
         connection by its own pair of on/off neurons; all start at the same
         voltage, so identical copies would spike alike. Each copy is given its
         own phase instead (`_PhaseKick`), so that the copies' spikes interleave

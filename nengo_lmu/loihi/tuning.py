@@ -10,7 +10,7 @@ from nengo.exceptions import BuildError, ValidationError
 from nengo_lmu.loihi.cell import input_decay
 from nengo_lmu.loihi.chip import import_nengo_loihi
 from nengo_lmu.loihi.memory import LoihiLegendreMemory
-from nengo_lmu.params import check_integer
+from nengo_lmu.params import at_least, validate
 
 # most copies of the input connection `LoihiLegendreMemory` tries per ensemble
 MAX_INPUT_COPIES = 32
@@ -47,8 +47,8 @@ def choose_input_copies(memory, max_copies=MAX_INPUT_COPIES):
     nengo_loihi = import_nengo_loihi("Choosing the copies of the input for Loihi")
     from nengo_loihi.builder.discretize import discretize_compartment
 
-    max_copies = check_integer(
-        max_copies, "max_copies", 1, "give the most copies to try, e.g. 32"
+    max_copies = validate(
+        at_least("max_copies", 1, "give the most copies to try, e.g. 32"), max_copies
     )
     if not isinstance(memory, LoihiLegendreMemory):
         raise ValidationError(
