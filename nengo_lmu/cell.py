@@ -8,49 +8,14 @@ exact Legendre system or a spiking `.LegendreMemory`, and the hidden state is a
 (`LMUCell.weights`, see `nengo_lmu.weights`).
 """
 
-import warnings
-
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
 from nengo_lmu.config import fix, fix_all
-from nengo_lmu.legendre import LegendreDelay
 from nengo_lmu.memory import LegendreMemory
-from nengo_lmu.neurons import scaled_neuron_type
-from nengo_lmu.params import (
-    DT,
-    BoolParam,
-    EnumParam,
-    NumberParam,
-    SynapseParam,
-    at_least,
-)
-from nengo_lmu.system import DISCRETIZERS
-from nengo_lmu.weights import (
-    Orthogonal,
-    glorot_uniform,
-    initial_weights,
-    weight_rng,
-    weight_shapes,
-)
-
-#: The memory must span at least this many simulator time steps.
-MIN_THETA_STEPS = 4
-#: The optional connections, True or False.
-OPTIONS = (
-    "hidden_to_memory",
-    "memory_to_memory",
-    "input_to_hidden",
-    "hidden_to_hidden",
-    "use_bias",
-)
-# what the cell sets for its memory in neurons
-MEMORY_SET_BY_CELL = ("order", "theta", "size_in", "dt", "discretizer")
-
-
-def _option(name):
-    return BoolParam(name, hint="give True or False", readonly=True)
+from nengo_lmu.plan import CellPlan
+from nengo_lmu.weights import weight_rng
 
 
 class LMUCell(nengo.Network):
@@ -202,29 +167,6 @@ class LMUCell(nengo.Network):
     ...     readout = nengo.Connection(lmu.output, out, transform=np.zeros((10, 64)))
     """
 
-    units = at_least("units", 1, "give the hidden neurons")
-    order = at_least("order", 1, "give the coefficients")
-    memory_d = at_least("memory_d", 1, "give the memories")
-    input_d = at_least("input_d", 1, "give the input size")
-    dt = DT
-    discretizer = EnumParam("discretizer", values=DISCRETIZERS)
-    hidden_to_memory = _option("hidden_to_memory")
-    memory_to_memory = _option("memory_to_memory")
-    input_to_hidden = _option("input_to_hidden")
-    hidden_to_hidden = _option("hidden_to_hidden")
-    use_bias = _option("use_bias")
-    scale_firing_rates = NumberParam(
-        "scale_firing_rates",
-        low=0,
-        low_open=True,
-        hint="give the factor by which the hidden neurons' rates are scaled",
-    )
-    synapse = SynapseParam(
-        "synapse",
-        optional=True,
-        hint="give e.g. nengo.Lowpass(0.01) for spiking hidden neurons, or None",
-    )
-
     output_latency = 0.0
 
     def __init__(
@@ -256,45 +198,18 @@ class LMUCell(nengo.Network):
         memory_neurons=None,
     ):
         super().__init__(label=label, seed=seed, add_to_container=add_to_container)
-        self.units, self.order = units, order
-        self.memory_d, self.input_d, self.dt = memory_d, input_d, dt
-        self.system = LegendreDelay(theta=theta, order=order)
-        if theta < MIN_THETA_STEPS * self.dt:
-            raise ValidationError(
-                f"The window is {theta / self.dt:g} time steps long ({theta=}, "
-                f"dt={self.dt}); give theta in seconds (keras-lmu's theta in steps "
-                f"times dt), at least {MIN_THETA_STEPS} steps",
-                attr="theta",
-                obj=self,
-            )
-        for name, value in zip(
-            OPTIONS,
-            (hidden_to_memory, memory_to_memory, input_to_hidden, hidden_to_hidden),
-        ):
-            setattr(self, name, value)
-        self.use_bias = use_bias
-        self.scale_firing_rates = scale_firing_rates
-        self.synapse = synapse
-        self.discretizer = discretizer
-        self.discrete = self.system.discretize(self.dt, method=discretizer)
-        self.neural_memory = self._neural_memory(neural_memory, memory_neurons)
-        self.hidden_neuron_type = self._hidden_neuron_type(hidden_neuron_type)
-        self.shapes = weight_shapes(
-            self.input_d, self.memory_d, self.order, self.units, self.options
+        arguments = {
+            name: value
+            for name, value in locals().items()
+            if name not in ("self", "label", "seed", "add_to_container", "__class__")
+        }
+        try:
+            self.plan = self._make_plan(arguments, weight_rng(self))
+        except ValidationError as error:  # named as the cell's, not the plan's
+            raise ValidationError(error.args[0], attr=error.attr, obj=self) from None
+        vars(self).update(
+            {name: getattr(self.plan, name) for name in self.plan.attributes}
         )
-        self.weights = initial_weights(
-            self.shapes,
-            self._initializers(
-                kernel_initializer,
-                recurrent_initializer,
-                hidden_kernel_initializer,
-                hidden_recurrent_initializer,
-            ),
-            weights,
-            weight_rng(self),
-            obj=self,
-        )
-        self._plan()
 
         self.weight_connections = {}
         self.fixed = []
@@ -304,10 +219,9 @@ class LMUCell(nengo.Network):
             self._make_hidden()
             fix(self, self.fixed)
 
-    @property
-    def options(self):
-        """The optional connections (and ``use_bias``), by name: True or False."""
-        return {name: getattr(self, name) for name in OPTIONS}
+    def _make_plan(self, arguments, rng):
+        """The `.CellPlan` (subclasses plan for their backend)."""
+        return CellPlan(**arguments, rng=rng)
 
     @property
     def Ad(self):
@@ -318,74 +232,6 @@ class LMUCell(nengo.Network):
     def Bd(self):
         """The memory's discrete input matrix."""
         return self.discrete.B
-
-    # --- planning: the numbers, before any nengo object exists ---
-
-    def _neural_memory(self, neural_memory, memory_neurons):
-        """``neural_memory`` checked (``memory_neurons``: its deprecated name)."""
-        if memory_neurons is not None:
-            warnings.warn(
-                "LMUCell(memory_neurons=...) is deprecated; use neural_memory=...",
-                DeprecationWarning,
-                stacklevel=3,
-            )
-            neural_memory = memory_neurons if neural_memory is None else neural_memory
-        if neural_memory is not None and not isinstance(neural_memory, dict):
-            raise ValidationError(
-                f"Must be None or a dict ({neural_memory=!r}); give None for the "
-                f"exact memory or LegendreMemory's keyword arguments, e.g. "
-                f"dict(n_neurons=1200, neuron_type=nengo.LIF())",
-                attr="neural_memory",
-                obj=self,
-            )
-        for name in MEMORY_SET_BY_CELL:
-            if name in (neural_memory or {}):
-                raise ValidationError(
-                    f"neural_memory sets {name!r}, which the cell sets; give it to "
-                    "LMUCell instead",
-                    attr="neural_memory",
-                    obj=self,
-                )
-        return neural_memory
-
-    def _hidden_neuron_type(self, neuron_type):
-        """The hidden neurons, their amplitude undoing ``scale_firing_rates``."""
-        if not isinstance(neuron_type, nengo.neurons.NeuronType) or isinstance(
-            neuron_type, nengo.Direct
-        ):
-            raise ValidationError(
-                f"Must be a nengo neuron type other than Direct "
-                f"(hidden_neuron_type={neuron_type!r}); for the exact tanh of keras "
-                f"use nengo.Tanh(tau_ref=1)",
-                attr="hidden_neuron_type",
-                obj=self,
-            )
-        return scaled_neuron_type(neuron_type, self.scale_firing_rates)
-
-    def _initializers(self, kernel, recurrent, hidden_kernel, hidden_recurrent):
-        """The distribution of each initial weight, as keras-lmu's defaults."""
-        enc_in = self.input_d + (self.units if self.hidden_to_memory else 0)
-        kernel = glorot_uniform(enc_in, self.memory_d) if kernel is None else kernel
-        hidden_in = self.memory_d * self.order
-        hidden_in += self.input_d if self.input_to_hidden else 0
-        if hidden_kernel is None:
-            hidden_kernel = glorot_uniform(hidden_in, self.units)
-        zero = nengo.dists.Choice([0.0])
-        return {
-            "input_encoders": kernel,
-            "hidden_encoders": kernel,
-            "memory_encoders": Orthogonal() if recurrent is None else recurrent,
-            "memory_bias": zero,
-            "memory_kernel": hidden_kernel,
-            "input_kernel": hidden_kernel,
-            "hidden_kernel": (
-                Orthogonal() if hidden_recurrent is None else hidden_recurrent
-            ),
-            "hidden_bias": zero,
-        }
-
-    def _plan(self):
-        """What a backend computes from the weights before wiring (nothing here)."""
 
     # --- wiring: the network, from the plan ---
 

@@ -13,13 +13,26 @@ time step, input process and seed share one measurement.
 """
 
 import hashlib
+import warnings
 
 import nengo
 import numpy as np
+from nengo.exceptions import ValidationError
 
+from nengo_lmu.legendre import LegendreDelay
 from nengo_lmu.mapping import check_lead_gain, map_system
-from nengo_lmu.neurons import measure_lead_gain
+from nengo_lmu.neurons import measure_lead_gain, scaled_neuron_type
+from nengo_lmu.params import (
+    DT,
+    BoolParam,
+    EnumParam,
+    NumberParam,
+    SynapseParam,
+    at_least,
+)
 from nengo_lmu.realization import StateScaling
+from nengo_lmu.system import DISCRETIZERS
+from nengo_lmu.weights import Orthogonal, glorot_uniform, initial_weights, weight_shapes
 
 # smallest state scale relative to the largest: below it, the noise that the
 # recurrent coupling puts into a weakly driven dimension saturates its ensemble
@@ -29,6 +42,18 @@ SCALE_FLOOR = 0.1
 LEAD_GAIN_DURATION = 5.0
 # most measurements kept by the cache
 CACHE_SIZE = 64
+#: An LMU cell's memory must span at least this many simulator time steps.
+MIN_THETA_STEPS = 4
+#: An LMU cell's optional connections, True or False.
+OPTIONS = (
+    "hidden_to_memory",
+    "memory_to_memory",
+    "input_to_hidden",
+    "hidden_to_hidden",
+    "use_bias",
+)
+# what an LMU cell sets for its memory in neurons
+MEMORY_SET_BY_CELL = ("order", "theta", "size_in", "dt", "discretizer")
 
 
 class MemoryPlan:
@@ -253,3 +278,197 @@ def _fingerprint(ensemble):
         for name in ensemble.params
         if name not in ("label", "seed")
     )
+
+
+def _option(name):
+    return BoolParam(name, hint="give True or False")
+
+
+class CellPlan:
+    """
+    What an `.LMUCell` is wired from: its checked parameters, memory and weights.
+
+    Computed before any nengo object exists, from the cell's parameters (see
+    `.LMUCell`, whose arguments these are, and which copies the attributes
+    named in `attributes` onto itself); a backend that trains or exports the
+    cell (without building it) can use it alone.
+
+    Parameters
+    ----------
+    units, order, theta, memory_d, input_d, hidden_to_memory, memory_to_memory, \
+input_to_hidden, hidden_to_hidden, use_bias, discretizer, dt, \
+hidden_neuron_type, scale_firing_rates, synapse, neural_memory, \
+kernel_initializer, recurrent_initializer, hidden_kernel_initializer, \
+hidden_recurrent_initializer, weights, memory_neurons
+        As in `.LMUCell`.
+    rng : np.random.RandomState
+        Random numbers for the weights not given.
+
+    Attributes
+    ----------
+    system : LegendreDelay
+        The memory's continuous system.
+    discrete : LinearSystem
+        The memory's system discretized at ``dt``.
+    options : dict
+        The optional connections (and ``use_bias``), by name: True or False.
+    hidden_neuron_type : nengo.neurons.NeuronType
+        The hidden neurons, their amplitude undoing ``scale_firing_rates``.
+    shapes : dict
+        The shape of each weight, by name.
+    weights : dict
+        The initial weights, by name.
+    """
+
+    #: What `.LMUCell` copies onto itself.
+    attributes = (
+        ("units", "order", "memory_d", "input_d", "dt", "discretizer")
+        + OPTIONS
+        + ("scale_firing_rates", "synapse", "system", "discrete", "options")
+        + ("neural_memory", "hidden_neuron_type", "shapes", "weights")
+    )
+
+    units = at_least("units", 1, "give the hidden neurons")
+    order = at_least("order", 1, "give the coefficients")
+    memory_d = at_least("memory_d", 1, "give the memories")
+    input_d = at_least("input_d", 1, "give the input size")
+    dt = DT
+    discretizer = EnumParam("discretizer", values=DISCRETIZERS)
+    hidden_to_memory = _option("hidden_to_memory")
+    memory_to_memory = _option("memory_to_memory")
+    input_to_hidden = _option("input_to_hidden")
+    hidden_to_hidden = _option("hidden_to_hidden")
+    use_bias = _option("use_bias")
+    scale_firing_rates = NumberParam(
+        "scale_firing_rates",
+        low=0,
+        low_open=True,
+        hint="give the factor by which the hidden neurons' rates are scaled",
+    )
+    synapse = SynapseParam(
+        "synapse",
+        optional=True,
+        hint="give e.g. nengo.Lowpass(0.01) for spiking hidden neurons, or None",
+    )
+
+    def __init__(
+        self,
+        units,
+        order,
+        theta,
+        memory_d,
+        input_d,
+        hidden_to_memory,
+        memory_to_memory,
+        input_to_hidden,
+        hidden_to_hidden,
+        use_bias,
+        discretizer,
+        dt,
+        hidden_neuron_type,
+        scale_firing_rates,
+        synapse,
+        neural_memory,
+        kernel_initializer,
+        recurrent_initializer,
+        hidden_kernel_initializer,
+        hidden_recurrent_initializer,
+        weights,
+        memory_neurons,
+        rng,
+    ):
+        self.units, self.order = units, order
+        self.memory_d, self.input_d, self.dt = memory_d, input_d, dt
+        self.system = LegendreDelay(theta=theta, order=order)
+        if theta < MIN_THETA_STEPS * self.dt:
+            raise ValidationError(
+                f"The window is {theta / self.dt:g} time steps long ({theta=}, "
+                f"dt={self.dt}); give theta in seconds (keras-lmu's theta in steps "
+                f"times dt), at least {MIN_THETA_STEPS} steps",
+                attr="theta",
+            )
+        options = (hidden_to_memory, memory_to_memory, input_to_hidden)
+        options += (hidden_to_hidden, use_bias)
+        for name, value in zip(OPTIONS, options):
+            setattr(self, name, value)
+        self.scale_firing_rates = scale_firing_rates
+        self.synapse = synapse
+        self.discretizer = discretizer
+        self.discrete = self.system.discretize(self.dt, method=discretizer)
+        self.neural_memory = self._neural_memory(neural_memory, memory_neurons)
+        self.hidden_neuron_type = self._hidden_neuron_type(hidden_neuron_type)
+        self.shapes = weight_shapes(
+            self.input_d, self.memory_d, self.order, self.units, self.options
+        )
+        initializers = self._initializers(
+            kernel_initializer,
+            recurrent_initializer,
+            hidden_kernel_initializer,
+            hidden_recurrent_initializer,
+        )
+        self.weights = initial_weights(self.shapes, initializers, weights, rng)
+
+    @property
+    def options(self):
+        """The optional connections (and ``use_bias``), by name: True or False."""
+        return {name: getattr(self, name) for name in OPTIONS}
+
+    def _neural_memory(self, neural_memory, memory_neurons):
+        """``neural_memory`` checked (``memory_neurons``: its deprecated name)."""
+        if memory_neurons is not None:
+            warnings.warn(
+                "LMUCell(memory_neurons=...) is deprecated; use neural_memory=...",
+                DeprecationWarning,
+                stacklevel=5,
+            )
+            neural_memory = memory_neurons if neural_memory is None else neural_memory
+        if neural_memory is not None and not isinstance(neural_memory, dict):
+            raise ValidationError(
+                f"Must be None or a dict ({neural_memory=!r}); give None for the "
+                f"exact memory or LegendreMemory's keyword arguments, e.g. "
+                f"dict(n_neurons=1200, neuron_type=nengo.LIF())",
+                attr="neural_memory",
+            )
+        for name in MEMORY_SET_BY_CELL:
+            if name in (neural_memory or {}):
+                raise ValidationError(
+                    f"neural_memory sets {name!r}, which the cell sets; give it to "
+                    "LMUCell instead",
+                    attr="neural_memory",
+                )
+        return neural_memory
+
+    def _hidden_neuron_type(self, neuron_type):
+        """The hidden neurons, their amplitude undoing ``scale_firing_rates``."""
+        if not isinstance(neuron_type, nengo.neurons.NeuronType) or isinstance(
+            neuron_type, nengo.Direct
+        ):
+            raise ValidationError(
+                f"Must be a nengo neuron type other than Direct "
+                f"(hidden_neuron_type={neuron_type!r}); for the exact tanh of keras "
+                f"use nengo.Tanh(tau_ref=1)",
+                attr="hidden_neuron_type",
+            )
+        return scaled_neuron_type(neuron_type, self.scale_firing_rates)
+
+    def _initializers(self, kernel, recurrent, hidden_kernel, hidden_recurrent):
+        """The distribution of each initial weight, as keras-lmu's defaults."""
+        enc_in = self.input_d + (self.units if self.hidden_to_memory else 0)
+        kernel = glorot_uniform(enc_in, self.memory_d) if kernel is None else kernel
+        hidden_in = self.memory_d * self.order
+        hidden_in += self.input_d if self.input_to_hidden else 0
+        if hidden_kernel is None:
+            hidden_kernel = glorot_uniform(hidden_in, self.units)
+        zero = nengo.dists.Choice([0.0])
+        return {
+            "input_encoders": kernel,
+            "hidden_encoders": kernel,
+            "memory_encoders": Orthogonal() if recurrent is None else recurrent,
+            "memory_bias": zero,
+            "memory_kernel": hidden_kernel,
+            "input_kernel": hidden_kernel,
+            "hidden_kernel": (
+                Orthogonal() if hidden_recurrent is None else hidden_recurrent
+            ),
+            "hidden_bias": zero,
+        }

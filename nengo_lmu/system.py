@@ -244,9 +244,9 @@ class LinearSystem(FrozenObject):
         x0 : (..., d) array_like, optional
             Initial states (zeros by default).
 
-        Yields
-        ------
-        (..., d) np.ndarray
+        Returns
+        -------
+        iterator of (..., d) np.ndarray
             ``x[0]``, ``x[1]``, ..., ``x[n]``: the state before each input, and
             after the last.
         """
@@ -260,8 +260,11 @@ class LinearSystem(FrozenObject):
             )
         batch = u.shape[:-2]
         x = np.zeros(batch + (self.size,)) if x0 is None else np.array(x0, float)
-        drive = u @ self.B.T
-        for k in range(u.shape[-2]):
+        return self._steps(x, u @ self.B.T, batch)
+
+    def _steps(self, x, drive, batch):
+        """The recurrence of `steps`, after its arguments are checked."""
+        for k in range(drive.shape[-2]):
             yield x
             x = (self.A @ x if not batch else x @ self.A.T) + drive[..., k, :]
         yield x

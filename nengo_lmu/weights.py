@@ -161,7 +161,7 @@ def initial_weights(shapes, initializers, given, rng, obj=None):
     weights = {}
     for name, shape in shapes.items():
         if name in given:
-            value = np.asarray(given[name], dtype=float)
+            value = np.array(given[name], dtype=float)  # a copy
             if value.shape != shape:
                 raise ValidationError(
                     f"{name} has shape {value.shape}; this cell needs {shape}",

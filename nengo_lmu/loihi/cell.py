@@ -15,7 +15,147 @@ from nengo_lmu.loihi.chip import (
     runs_on_chip,
 )
 from nengo_lmu.params import positive
+from nengo_lmu.plan import CellPlan
 from nengo_lmu.system import LinearSystem
+
+
+class LoihiCellPlan(CellPlan):
+    """
+    A `.CellPlan` for the chip: what the host sends it, and what it refuses.
+
+    Parameters
+    ----------
+    built_for, input_range, state_range
+        As in `LoihiLMUCell`.
+    **kwargs
+        `.CellPlan` parameters.
+
+    Attributes
+    ----------
+    chip_tau : float
+        Time constant of the chip's filter on the hidden neurons' inputs.
+    state_range : (memory_d * order,) np.ndarray
+        Divides what is sent to the chip for each memory state.
+    sent_range : dict
+        What divides the values sent through the ``memory_kernel`` and
+        ``input_kernel`` weights (ones with ``built_for="nengo"``).
+    """
+
+    attributes = CellPlan.attributes + (
+        "built_for",
+        "input_range",
+        "chip_tau",
+        "state_range",
+        "sent_range",
+    )
+    input_range = positive("input_range", "give the largest |x| of the input")
+
+    def __init__(self, built_for, input_range, state_range, **kwargs):
+        self.built_for = built_for
+        self.input_range = input_range
+        self._given_state_range = state_range
+        super().__init__(**kwargs)
+        self._check_chip()
+        self.chip_tau = _chip_tau(self)
+        self.state_range = self._state_range()
+        # only the chip's input neurons need the values scaled: in nengo and
+        # NengoDL, scaling would only slow the training of the scaled weights
+        on_chip = self.built_for == "loihi"
+        n_states = self.memory_d * self.order
+        self.sent_range = {
+            "memory_kernel": self.state_range if on_chip else np.ones(n_states),
+            "input_kernel": np.full(self.input_d, self.input_range if on_chip else 1.0),
+        }
+
+    def _hidden_neuron_type(self, neuron_type):
+        if not runs_on_chip(neuron_type):
+            raise ValidationError(
+                f"Loihi cannot run {neuron_type} neurons; use "
+                "nengo.SpikingRectifiedLinear() or nengo.LIF()",
+                attr="hidden_neuron_type",
+            )
+        return super()._hidden_neuron_type(chip_neuron_model(neuron_type))
+
+    def _check_chip(self):
+        """Refuse what the chip cannot run, with the reason and the fix."""
+        synapse = self.synapse
+        if not (synapse is None or type(synapse) is nengo.Lowpass):
+            raise ValidationError(
+                f"Loihi's synapses are first-order lowpass filters ({synapse=}); "
+                "use nengo.Lowpass(tau) or None",
+                attr="synapse",
+            )
+        if self.hidden_to_hidden and (synapse is None or synapse.tau < DECODE_TAU):
+            raise ValidationError(
+                f"On the chip the hidden neurons have one synaptic filter, "
+                f"at least nengo_loihi's {DECODE_TAU} s on what the host "
+                f"sends; their hidden-to-hidden weights cannot have a shorter "
+                f"synapse ({synapse=}). Give synapse >= {DECODE_TAU}, or "
+                f"hidden_to_hidden=False",
+                attr="synapse",
+            )
+        for name, value, fix in [
+            (
+                "neural_memory",
+                self.neural_memory,
+                "the exact memory runs on the host; give None",
+            ),
+            (
+                "hidden_to_memory",
+                self.hidden_to_memory,
+                "the hidden state would cross from the chip to "
+                "the host and back every step; give False",
+            ),
+        ]:
+            if value:
+                raise ValidationError(
+                    f"LoihiLMUCell cannot take {name}={value!r}: {fix}",
+                    attr=name,
+                )
+        given = self._given_state_range
+        if self.memory_to_memory and given is None:
+            raise ValidationError(
+                "With memory_to_memory=True the state's range depends on the "
+                "memory's own feedback; give state_range (the largest value "
+                "sent for each state, measured in a simulation of the data)",
+                attr="state_range",
+            )
+        if given is None and self.built_for == "loihi":
+            warnings.warn(
+                "state_range is the bound no input can exceed, several times "
+                "what real sequences reach, which costs the state sent to the "
+                "chip most of its precision (psDigits: 70% on the emulator "
+                "against 87% fitted); give state_range=state_peaks(cell, "
+                "x_train, weights)"
+            )
+
+    def _state_range(self):
+        """``state_range`` as given, or the largest the input can make it."""
+        n_states = self.memory_d * self.order
+        given = self._given_state_range
+        if given is None:
+            u_max = np.sum(np.abs(self.weights["input_encoders"]), axis=1)
+            u_max = u_max * self.input_range
+            if self.use_bias:
+                u_max = u_max + np.abs(self.weights["memory_bias"])
+            # the bound of (m[k] - a m[k-1]) / (1 - a), the state sent
+            a = input_decay(self)
+            Ad, Bd = self.discrete
+            change = LinearSystem(Ad, (Ad - a * np.eye(self.order)) @ Bd, dt=self.dt)
+            bound = np.abs(Bd[:, 0]) + change.state_bound()
+            return np.kron(u_max, bound / (1 - a))
+        state_range = np.asarray(given, dtype=float)
+        if state_range.size == 1:
+            state_range = np.full(n_states, state_range.item())
+        if state_range.shape != (n_states,) or not np.all(
+            np.isfinite(state_range) & (state_range > 0)
+        ):
+            raise ValidationError(
+                f"Must be positive ({given=}); give the largest value sent for "
+                f"each of the {n_states} states, or one number for all",
+                attr="state_range",
+            )
+        return state_range.copy()
 
 
 class LoihiLMUCell(LMUCell):
@@ -109,8 +249,6 @@ class LoihiLMUCell(LMUCell):
     ...     sim.run(0.32)
     """
 
-    input_range = positive("input_range", "give the largest |x| of the input")
-
     def __init__(
         self,
         units,
@@ -123,12 +261,17 @@ class LoihiLMUCell(LMUCell):
         target=None,
         **kwargs,
     ):
-        self.built_for = built_for_argument(built_for, target, self)
-        self.input_range = input_range
-        self._given_state_range = state_range
+        self._chip_arguments = dict(
+            built_for=built_for_argument(built_for, target, self),
+            input_range=input_range,
+            state_range=state_range,
+        )
         super().__init__(
             units, order, theta, hidden_neuron_type=hidden_neuron_type, **kwargs
         )
+
+    def _make_plan(self, arguments, rng):
+        return LoihiCellPlan(**self._chip_arguments, **arguments, rng=rng)
 
     @property
     def output_latency(self):
@@ -140,122 +283,12 @@ class LoihiLMUCell(LMUCell):
         """Number of memory states (``memory_d * order``)."""
         return self.memory_d * self.order
 
-    # --- planning: what the chip needs, from the cell's parameters and weights ---
-
-    def _hidden_neuron_type(self, neuron_type):
-        if not runs_on_chip(neuron_type):
-            raise ValidationError(
-                f"Loihi cannot run {neuron_type} neurons; use "
-                "nengo.SpikingRectifiedLinear() or nengo.LIF()",
-                attr="hidden_neuron_type",
-                obj=self,
-            )
-        return super()._hidden_neuron_type(chip_neuron_model(neuron_type))
-
-    def _plan(self):
-        self._check_chip()
-        self.chip_tau = _chip_tau(self)
-        self.state_range = self._state_range()
-        # only the chip's input neurons need the values scaled: in nengo and
-        # NengoDL, scaling would only slow the training of the scaled weights
-        on_chip = self.built_for == "loihi"
-        self._sent_range = {
-            "memory_kernel": self.state_range if on_chip else np.ones(self.n_states),
-            "input_kernel": np.full(self.input_d, self.input_range if on_chip else 1.0),
-        }
-
-    def _check_chip(self):
-        """Refuse what the chip cannot run, with the reason and the fix."""
-        synapse = self.synapse
-        if not (synapse is None or type(synapse) is nengo.Lowpass):
-            raise ValidationError(
-                f"Loihi's synapses are first-order lowpass filters ({synapse=}); "
-                "use nengo.Lowpass(tau) or None",
-                attr="synapse",
-                obj=self,
-            )
-        if self.hidden_to_hidden and (synapse is None or synapse.tau < DECODE_TAU):
-            raise ValidationError(
-                f"On the chip the hidden neurons have one synaptic filter, "
-                f"at least nengo_loihi's {DECODE_TAU} s on what the host "
-                f"sends; their hidden-to-hidden weights cannot have a shorter "
-                f"synapse ({synapse=}). Give synapse >= {DECODE_TAU}, or "
-                f"hidden_to_hidden=False",
-                attr="synapse",
-                obj=self,
-            )
-        for name, value, fix in [
-            (
-                "neural_memory",
-                self.neural_memory,
-                "the exact memory runs on the host; give None",
-            ),
-            (
-                "hidden_to_memory",
-                self.hidden_to_memory,
-                "the hidden state would cross from the chip to "
-                "the host and back every step; give False",
-            ),
-        ]:
-            if value:
-                raise ValidationError(
-                    f"LoihiLMUCell cannot take {name}={value!r}: {fix}",
-                    attr=name,
-                    obj=self,
-                )
-        given = self._given_state_range
-        if self.memory_to_memory and given is None:
-            raise ValidationError(
-                "With memory_to_memory=True the state's range depends on the "
-                "memory's own feedback; give state_range (the largest value "
-                "sent for each state, measured in a simulation of the data)",
-                attr="state_range",
-                obj=self,
-            )
-        if given is None and self.built_for == "loihi":
-            warnings.warn(
-                "state_range is the bound no input can exceed, several times "
-                "what real sequences reach, which costs the state sent to the "
-                "chip most of its precision (psDigits: 70% on the emulator "
-                "against 87% fitted); give state_range=state_peaks(cell, "
-                "x_train, weights)"
-            )
-
-    def _state_range(self):
-        """``state_range`` as given, or the largest the input can make it."""
-        n_states = self.n_states
-        given = self._given_state_range
-        if given is None:
-            u_max = np.sum(np.abs(self.weights["input_encoders"]), axis=1)
-            u_max = u_max * self.input_range
-            if self.use_bias:
-                u_max = u_max + np.abs(self.weights["memory_bias"])
-            # the bound of (m[k] - a m[k-1]) / (1 - a), the state sent
-            a = input_decay(self)
-            change = (self.Ad - a * np.eye(self.order)) @ self.Bd
-            bound = np.abs(self.Bd[:, 0])
-            bound = bound + LinearSystem(self.Ad, change, dt=self.dt).state_bound()
-            return np.kron(u_max, bound / (1 - a))
-        state_range = np.asarray(given, dtype=float)
-        if state_range.size == 1:
-            state_range = np.full(n_states, state_range.item())
-        if state_range.shape != (n_states,) or not np.all(
-            np.isfinite(state_range) & (state_range > 0)
-        ):
-            raise ValidationError(
-                f"Must be positive ({given=}); give the largest value sent for "
-                f"each of the {n_states} states, or one number for all",
-                attr="state_range",
-                obj=self,
-            )
-        return state_range.copy()
-
     # --- wiring: what the host sends the chip ---
 
     def _connect(self, name, pre, post, synapse):
-        if name not in self._sent_range:
+        if name not in self.sent_range:
             return super()._connect(name, pre, post, synapse)
-        value_range = self._sent_range[name]
+        value_range = self.sent_range[name]
         sent = nengo.Node(size_in=len(value_range), label=f"{pre.label} to chip")
         if name == "memory_kernel":
             # send (m[k] - a m[k-1]) / (1 - a): through the chip's input filter
@@ -282,7 +315,7 @@ class LoihiLMUCell(LMUCell):
     def get_weights(self, sim):
         """The cell's weights (`.LMUCell.get_weights`), without the ranges."""
         weights = super().get_weights(sim)
-        for name, value_range in self._sent_range.items():
+        for name, value_range in self.sent_range.items():
             if name in weights:
                 weights[name] = weights[name] / value_range
         return weights
