@@ -7,6 +7,43 @@ from scipy.special import eval_legendre
 from nengo_lmu.params import DT, IntParam, NumberParam, validate
 from nengo_lmu.system import DISCRETIZER, LinearSystem
 
+
+def delay_fractions(r, obj=None):
+    """
+    Delays as fractions of ``theta``, checked: a 1-D array of values in [0, 1].
+
+    Parameters
+    ----------
+    r : float or array_like
+        One delay fraction or several.
+    obj : object, optional
+        What the delays are for, named in the error message.
+
+    Returns
+    -------
+    (n,) np.ndarray
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        For a value outside [0, 1], not finite, or an array of more than one axis.
+    """
+    array = np.atleast_1d(np.asarray(r, dtype=np.float64))
+    if (
+        array.ndim != 1
+        or not np.all(np.isfinite(array))
+        or np.any(array < 0)
+        or (np.any(array > 1))
+    ):
+        raise ValidationError(
+            f"Delay fractions must lie in [0, 1] (r={r!r}); r is the delay as a "
+            "fraction of theta, so give e.g. r=0.5 for theta / 2",
+            attr="r",
+            obj=obj,
+        )
+    return array
+
+
 N_SAMPLES = IntParam(
     "n_samples", low=2, hint="give the number of samples of the window to decode"
 )
@@ -179,14 +216,7 @@ class LegendreDelay(LinearSystem):
         C : (len(r), order) np.ndarray
             One row per delay; a scalar ``r`` gives one row.
         """
-        given, r = r, np.atleast_1d(np.asarray(r, dtype=np.float64))
-        if r.ndim != 1 or not np.all(np.isfinite(r)) or np.any((r < 0) | (r > 1)):
-            raise ValidationError(
-                f"Delay fractions must lie in [0, 1] (r={given!r}); r is the delay as "
-                "a fraction of theta, so give e.g. r=0.5 for theta / 2",
-                attr="r",
-                obj=self,
-            )
+        r = delay_fractions(r, obj=self)
         if dt is not None:
             dt = validate(DT, dt, self)
             # the zero-order hold delays each sample by half a step; read the

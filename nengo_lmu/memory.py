@@ -7,7 +7,7 @@ import numpy as np
 from nengo.exceptions import SimulationError, ValidationError
 from nengo.utils.network import with_self
 
-from nengo_lmu.legendre import LegendreDelay
+from nengo_lmu.legendre import LegendreDelay, delay_fractions
 from nengo_lmu.params import DT, EnumParam, SynapseParam, at_least, validate
 from nengo_lmu.plan import default_process, plan_memory
 from nengo_lmu.system import DISCRETIZERS
@@ -87,9 +87,10 @@ class LegendreMemory(nengo.Network):
     size_in : int, optional
         Input dimensionality (keras-lmu's ``memory_d``): one independent memory
         per dimension.
-    synapse : nengo.Lowpass, optional
-        The recurrent synapse. A long time constant filters spike noise; Lowpass
-        is what neuromorphic hardware provides.
+    synapse : nengo.Lowpass or float, optional
+        The recurrent synapse (a number is a `nengo.Lowpass` time constant, as
+        in nengo). A long time constant filters spike noise; Lowpass is what
+        neuromorphic hardware provides.
     dt : float, optional
         Simulator time step, in seconds, that the mapping is exact for. A
         simulator with another ``dt`` refuses to build the network.
@@ -144,24 +145,35 @@ class LegendreMemory(nengo.Network):
         The represented Legendre state, ``size_in * order`` dimensions, memory by
         memory, in the coordinates of `.LegendreDelay`; ``system.readout(r, dt)``
         applied to it decodes the input delayed by ``r * theta``.
-    memory : nengo.networks.EnsembleArray
-        The populations holding the (scaled) state.
+    population : nengo.Network
+        The ensembles holding the (scaled) state (an
+        `~nengo.networks.EnsembleArray`), with their decoded ``output``.
+        Formerly ``memory``, which still works, with a `DeprecationWarning`.
+    state_ensembles : list of nengo.Ensemble
+        The population's ensembles, memory by memory, in order.
+    plan : MemoryPlan
+        The numbers the network is wired from (`.plan_memory`): the scaling,
+        the scaled system, the neurons' lead and gain, the mapped system.
     system : LegendreDelay
         The continuous system implemented.
     scaling : StateScaling
         Scale of each state dimension of one memory (``x = scale * x_scaled``).
-    readout_latency : float
+    output_latency : float
         Seconds by which the simulator delays what the delay readouts deliver
         (0 in nengo and nengo_dl); `add_output` decodes the delay ``r * theta``
-        minus this (never below 0), so that the readout is on time.
+        minus this (never below 0), so that the readout is on time. Formerly
+        ``readout_latency``, which still works, with a `DeprecationWarning`.
     neuron_lead, neuron_gain : float or (order,) np.ndarray
         The lead and gain the mapping compensates for.
 
     Notes
     -----
+    The network is planned, then wired: the numbers it needs are computed by
+    `.plan_memory` (``mem.plan``) before any of its objects exists.
+
     With ``neuron_lead="auto"`` or ``neuron_gain="auto"``, spiking ensembles
-    like one memory's (the same parameters, other seeds) are simulated at
-    construction on :data:`LEAD_GAIN_DURATION` seconds of the ideal state's
+    like one memory's (the same parameters, other seeds) are simulated while
+    planning, on :data:`~nengo_lmu.plan.LEAD_GAIN_DURATION` seconds of the ideal state's
     response to ``process`` (the spectrum of the signals they will represent,
     each dimension at the spread of the most driven one, so that those the
     scaling's floor leaves weakly driven are not measured on spike noise), and
@@ -171,7 +183,9 @@ class LegendreMemory(nengo.Network):
     the first dimension, which carries the most high-frequency power, leads
     the most (order 6, 10 Hz input, 4,800 LIF neurons: 0.60-0.67 ms against
     0.43-0.50 ms). The measurement costs a simulation of ``n_neurons`` neurons
-    for 5 s (about 1 s for 4,800 LIF neurons).
+    for 5 s (about 1 s for 4,800 LIF neurons), once: it is cached, and
+    memories with the same neurons, synapse, time step, input process and seed
+    reuse it.
 
     The ``state`` is read out as the recurrent synapse's own output: the same
     filtered currents the neurons receive, decoded from the ensembles through
@@ -445,10 +459,8 @@ class LegendreMemory(nengo.Network):
             )
         blocks = np.eye(self.size_in)
         if function is None:
-            C = self.system.readout(r)  # checks r
             delay = np.maximum(
-                np.asarray(r, dtype=np.float64)
-                - self.output_latency / self.system.theta,
+                delay_fractions(r, obj=self) - self.output_latency / self.system.theta,
                 0.0,
             )
             C = self.system.readout(delay, dt=self.dt)
