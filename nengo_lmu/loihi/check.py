@@ -54,7 +54,7 @@ class LoihiReport:
         floored its exponent; then a warning names it) and ``headroom`` (how
         many times smaller, relative to the block's largest weights, the
         group's weights may get before nengo_loihi's exponent floor doubles
-        them on the chip; a warning names groups within `FLOOR_MARGIN` of it).
+        them on the chip; a warning names groups within ``FLOOR_MARGIN`` of it).
     decoded : list of nengo.Connection
         On-chip connections that go through decode neurons (a solver without
         ``weights=True``).
