@@ -1,11 +1,13 @@
 """
-Planning a `.LegendreMemory`: every number it needs, before any nengo object exists.
+Planning a network: every number it needs, before any nengo object exists.
 
-A memory is planned, then wired. `plan_memory` computes, from plain values,
-what the network's connections are made of: the state scaling, the scaled
-system, the neurons' measured lead and gain, and the system mapped onto the
-recurrent synapse. The result, a `MemoryPlan`, can be inspected, tested, and
-given to any backend's wiring; the network never changes it once it is built.
+A network is planned, then wired. For a `.LegendreMemory`, `plan_memory`
+computes, from plain values, what the network's connections are made of: the
+state scaling, the scaled system, the neurons' measured lead and gain, and the
+system mapped onto the recurrent synapse (a `MemoryPlan`). For an `.LMUCell`,
+`CellPlan` holds its checked parameters, its discretized memory, its hidden
+neuron type and its initial weights. A plan can be inspected, tested, and
+given to any backend; the network never changes it once it is built.
 
 Measuring the neurons' lead and gain simulates copies of the memory's
 ensembles. The measurement is cached: memories with the same neurons, synapse,
@@ -18,6 +20,7 @@ import warnings
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
+from nengo.params import FrozenObject
 
 from nengo_lmu.legendre import LegendreDelay
 from nengo_lmu.mapping import check_lead_gain, map_system
@@ -232,6 +235,16 @@ def plan_memory(
 _cache = {}
 
 
+def clear_measurements():
+    """
+    Forget the cached lead and gain measurements.
+
+    The next memory that measures its neurons (``neuron_lead="auto"``) simulates
+    them again; e.g. to time a memory's construction from scratch.
+    """
+    _cache.clear()
+
+
 def _measured_lead_gain(
     scaled, dt, process, discretizer, ensembles, synapse, solver, seed
 ):
@@ -249,8 +262,8 @@ def _measured_lead_gain(
     signal *= np.max(np.std(signal, axis=0)) / np.std(signal, axis=0)
     key = (
         tuple(_fingerprint(ens) for ens in ensembles),
-        repr(synapse),
-        repr(solver),
+        _value(synapse),
+        _value(solver),
         dt,
         seed,
         hashlib.sha256(signal.tobytes()).hexdigest(),
@@ -267,17 +280,26 @@ def _measured_lead_gain(
 
 def _fingerprint(ensemble):
     """The parameters of an ensemble that its decoded output depends on."""
-
-    def value(v):
-        if isinstance(v, np.ndarray):
-            return (v.shape, v.tobytes())
-        return repr(v)
-
     return tuple(
-        (name, value(getattr(ensemble, name)))
+        (name, _value(getattr(ensemble, name)))
         for name in ensemble.params
         if name not in ("label", "seed")
     )
+
+
+def _value(obj):
+    """
+    ``obj`` as a cache key, equal for equal values.
+
+    nengo's frozen objects (neuron types, distributions, synapses, solvers)
+    compare and hash by their parameters; arrays by their bytes; anything else
+    by its repr.
+    """
+    if isinstance(obj, np.ndarray):
+        return (obj.dtype.str, obj.shape, obj.tobytes())
+    if isinstance(obj, FrozenObject):
+        return (type(obj), obj)
+    return repr(obj)
 
 
 def _option(name):

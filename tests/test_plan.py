@@ -89,7 +89,7 @@ class Counting:
 
 
 def test_lead_gain_measurement_is_cached(monkeypatch):
-    nengo_lmu.plan._cache.clear()
+    nengo_lmu.plan.clear_measurements()
     measure = Counting(nengo_lmu.plan.measure_lead_gain)
     monkeypatch.setattr(nengo_lmu.plan, "measure_lead_gain", measure)
     simulators = Counting(nengo.Simulator)
