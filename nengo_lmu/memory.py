@@ -427,7 +427,7 @@ class LegendreMemory(nengo.Network):
             Delays as fractions of ``theta`` in ``[0, 1]``: the output holds the
             input delayed by each ``r * theta`` (for every input dimension,
             memory by memory). Decoded linearly from ``state``, for the delay
-            less ``readout_latency``.
+            less ``output_latency``.
         function : callable, optional
             A function of the window, ``function(w)``, where ``w`` holds
             ``n_samples`` evenly spaced samples of one memory's window, newest

@@ -6,7 +6,14 @@ backend; tests that do not use the ``Simulator`` fixture do not depend on the
 backend, so that rerun skips them.
 """
 
+import nengo
 import pytest
+
+# nengo's decoder cache lives in the user's home and is shared by every Python
+# environment; a file that numpy 2 wrote there (the nengo 4.1 stack) cannot be
+# read under numpy 1 (the pinned stack) and fails the build. Tests solve their
+# decoders afresh (tests/test_examples.py does the same for the examples).
+nengo.rc.set("decoder_cache", "enabled", "False")
 
 
 def pytest_collection_modifyitems(config, items):

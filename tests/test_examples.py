@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 
 EXAMPLE_DIR = Path(__file__).parent.parent / "examples"
+# nengo reads a nengorc in the working directory: this one keeps the examples
+# off the decoder cache shared by every Python environment (see conftest.py)
+NENGORC = "[decoder_cache]\nenabled = False\n"
 # _common.py holds what the examples share; it is not an example
 EXAMPLES = sorted(EXAMPLE_DIR.glob("[!_]*.py"))
 
@@ -44,6 +47,7 @@ def test_example_runs_quick(path, tmp_path):
     if missing:
         pytest.skip(f"{path.name} needs {missing}, not installed")
     plot_dir = tmp_path / "plots"
+    (tmp_path / "nengorc").write_text(NENGORC)
     result = subprocess.run(
         [sys.executable, str(path), "--quick", "--plot-dir", str(plot_dir)],
         cwd=tmp_path,

@@ -160,7 +160,7 @@ class LoihiLegendreMemory(LegendreMemory):
       input through the synapse; four: 1.6%). Identical copies would spike
       together and add nothing but the scale;
     - delay readouts make up for the time the input takes to reach the chip
-      and the state to return to the host (``readout_latency``, 1.5 steps);
+      and the state to return to the host (``output_latency``, 1.5 steps);
       so that ``state`` lags as a whole, its part computed on the host, the
       input through ``B``, is delayed as long;
     - a recurrent coupling more than ``2**6`` times smaller than the largest
@@ -223,7 +223,7 @@ class LoihiLegendreMemory(LegendreMemory):
     built_for : str
         The simulator the network is built for.
     A_chip : (order, order) np.ndarray
-        The recurrent matrix (``A_mapped``) the network implements, without
+        The recurrent matrix (``plan.mapped.A``) the network implements, without
         the couplings the chip cannot hold; ``state`` decodes with it too.
     input_copies : (order,) np.ndarray
         Number of connections sharing the input into each ensemble (all 1
