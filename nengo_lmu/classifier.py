@@ -157,6 +157,103 @@ class LMUClassifier(nengo.Network):
         return weights
 
 
+def as_sequences(x, input_d, attr="x"):
+    """
+    Sequences checked: a float array (n, steps, input_d) of finite values.
+
+    Parameters
+    ----------
+    x : array_like
+        The sequences.
+    input_d : int
+        Their dimensions (the cell's ``input_d``).
+    attr : str, optional
+        The argument's name, in error messages.
+
+    Returns
+    -------
+    (n, steps, input_d) np.ndarray
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        For another shape, no sequence or no step, or values that are not finite.
+    """
+    try:
+        array = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        array = None
+    if (
+        array is None
+        or array.ndim != 3
+        or array.shape[2] != input_d
+        or 0 in array.shape[:2]
+    ):
+        shape = getattr(array, "shape", None)
+        raise ValidationError(
+            f"Sequences have shape {shape} ({attr}); give an array (n, steps, "
+            f"{input_d}) of at least one sequence of at least one step",
+            attr=attr,
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValidationError(
+            f"Sequences hold NaN or infinite values ({attr}); give finite data",
+            attr=attr,
+        )
+    return array
+
+
+def as_labels(y, n, n_classes, attr="y"):
+    """
+    Class labels checked: ``n`` integers in ``[0, n_classes)``.
+
+    Parameters
+    ----------
+    y : array_like
+        The labels, one per sequence.
+    n : int
+        The number of sequences.
+    n_classes : int
+        The number of classes.
+    attr : str, optional
+        The argument's name, in error messages.
+
+    Returns
+    -------
+    (n,) np.ndarray of int
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        For another length, values that are not whole numbers, or classes out
+        of range.
+    """
+    array = np.asarray(y)
+    if array.shape != (n,):
+        raise ValidationError(
+            f"Labels have shape {array.shape} ({attr}); give one class per "
+            f"sequence, shape ({n},)",
+            attr=attr,
+        )
+    if not np.issubdtype(array.dtype, np.integer):
+        whole = np.issubdtype(array.dtype, np.floating) and np.all(
+            np.isfinite(array) & (array == np.round(array))
+        )
+        if not whole:
+            raise ValidationError(
+                f"Labels must be class numbers ({attr} has dtype {array.dtype}"
+                "); give integers, e.g. y.astype(int)",
+                attr=attr,
+            )
+    if np.any((array < 0) | (array >= n_classes)):
+        raise ValidationError(
+            f"Labels must lie in [0, {n_classes}) ({attr} ranges over "
+            f"[{array.min()}, {array.max()}]); give the classes counted from 0",
+            attr=attr,
+        )
+    return array.astype(int)
+
+
 _MOVED_TO_DL = ("accuracy", "classify", "firing_rates", "train_classifier")
 
 
@@ -214,13 +311,7 @@ def classify_stream(
         The scores (logits) at the end of each sequence.
     """
     cell = classifier.cell
-    x = np.asarray(x, dtype=float)
-    if x.ndim != 3 or x.shape[2] != cell.input_d:
-        raise ValidationError(
-            f"Sequences have shape {x.shape}; give an array (n, steps, "
-            f"{cell.input_d})",
-            attr="x",
-        )
+    x = as_sequences(x, cell.input_d)
     feedback = [
         name
         for name in ("hidden_to_hidden", "hidden_to_memory", "memory_to_memory")

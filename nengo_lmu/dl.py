@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from nengo.exceptions import SimulationError, ValidationError
 
+from nengo_lmu.classifier import as_labels, as_sequences
 from nengo_lmu.params import IntParam, at_least, validate
 
 EPOCHS = at_least("epochs", 1, "give the maximum number of epochs")
@@ -49,7 +50,7 @@ def classify(sim, classifier, x):
     (n, n_classes) np.ndarray
         The scores (logits) after the last step of each sequence.
     """
-    padded, n = _batched(sim, x)
+    padded, n = _batched(sim, as_sequences(x, classifier.cell.input_d))
     # one minibatch per call: nengo_dl 3.6 cannot feed several minibatches to a
     # network with a Node of size 0 (LegendreMemory's time-step check)
     scores = [
@@ -91,6 +92,7 @@ def firing_rates(sim, classifier, x):
             attr="probe_neurons",
             obj=classifier,
         )
+    x = as_sequences(x, classifier.cell.input_d)
     padded, _ = _batched(sim, x[: sim.minibatch_size])
     out = sim.predict({classifier.input: padded}, stateful=False, verbose=0)
     amplitude = getattr(classifier.cell.hidden_neuron_type, "amplitude", 1.0)
@@ -105,6 +107,8 @@ def accuracy(sim, classifier, x, y):
     -------
     float
     """
+    x = as_sequences(x, classifier.cell.input_d)
+    y = as_labels(y, len(x), classifier.n_classes)
     return float(np.mean(np.argmax(classify(sim, classifier, x), axis=-1) == y))
 
 
@@ -148,8 +152,19 @@ def train_classifier(sim, classifier, train, validation, epochs, patience=None):
     validate(EPOCHS, epochs)
     validate(PATIENCE, patience)
     _check_last_step(sim, classifier)
-    x, y = train
+    input_d, n_classes = classifier.cell.input_d, classifier.n_classes
+    x = as_sequences(train[0], input_d, "train")
+    y = as_labels(train[1], len(x), n_classes, "train")
+    val_x = as_sequences(validation[0], input_d, "validation")
+    validation = val_x, as_labels(validation[1], len(val_x), n_classes, "validation")
     n = len(x) - len(x) % sim.minibatch_size
+    if n == 0:
+        raise ValidationError(
+            f"{len(x)} training sequences make no whole minibatch of "
+            f"{sim.minibatch_size}; give at least {sim.minibatch_size}, or a "
+            "smaller minibatch_size",
+            attr="train",
+        )
     history = {"loss": [], "val_accuracy": [], "epoch_time": [], "best_epoch": None}
     with tempfile.TemporaryDirectory() as tmp:
         best = str(Path(tmp) / "best")

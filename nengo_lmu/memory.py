@@ -22,6 +22,14 @@ RECTIFIED_LINEAR = (nengo.RectifiedLinear, nengo.SpikingRectifiedLinear)
 SPIKING_SOLVER = nengo.solvers.LstsqL2(reg=0.03)
 RATE_SOLVER = nengo.solvers.LstsqL2(reg=0.01)
 
+#: Ensemble parameters a LegendreMemory passes on to its ensembles (it sets
+#: ``n_neurons``, ``dimensions``, ``label`` and ``seed`` itself).
+FREE_ENSEMBLE_PARAMETERS = tuple(
+    name
+    for name in sorted(dir(nengo.Ensemble))
+    if isinstance(getattr(nengo.Ensemble, name, None), nengo.params.Parameter)
+    and name not in ("n_neurons", "dimensions", "label", "seed")
+)
 SIZE_IN = at_least("size_in", 1, "give the input dimensions")
 LAYOUT = EnumParam("layout", values=LAYOUTS)
 DISCRETIZER = EnumParam("discretizer", values=DISCRETIZERS)
@@ -253,7 +261,7 @@ class LegendreMemory(nengo.Network):
         self.synapse = validate(SYNAPSE, synapse, self)
         self.process = default_process(order, theta) if process is None else process
 
-        self.config[nengo.Ensemble].update(ens_kwargs)
+        self.config[nengo.Ensemble].update(self._ensemble_parameters(ens_kwargs))
         with self:
             self._configure(solver)
             self.plan = self._plan(neuron_lead, neuron_gain)
@@ -264,6 +272,19 @@ class LegendreMemory(nengo.Network):
             nengo.Node(CheckTimestep(self.dt, repr(self)), label="check_dt")
         self.output = self.add_output(r=1.0)
         self.output.label = "output"
+
+    def _ensemble_parameters(self, ens_kwargs):
+        """``ens_kwargs``, if each is an ensemble parameter this network leaves free."""
+        for name, value in ens_kwargs.items():
+            if name not in FREE_ENSEMBLE_PARAMETERS:
+                raise ValidationError(
+                    f"Unknown argument ({name}={value!r}); give LegendreMemory's "
+                    "arguments or the ensembles' parameters "
+                    f"{', '.join(FREE_ENSEMBLE_PARAMETERS)}",
+                    attr=name,
+                    obj=self,
+                )
+        return ens_kwargs
 
     # --- planning: the numbers, before any nengo object exists ---
 
@@ -480,13 +501,16 @@ class LegendreMemory(nengo.Network):
             N_SAMPLES, 2 * self.system.order if n_samples is None else n_samples, self
         )
         window = self.system.window(n_samples, dt=self.dt)
-        readout = self._readout_ensembles(**kw)
         scale = self.plan.scaling.scale
 
         def of_scaled_state(x_scaled):
             return function(window @ (scale * x_scaled))
 
-        size_out = np.size(of_scaled_state(np.zeros(self.system.order)))
+        eval_points = self.plan.state_samples(
+            kw.pop("n_eval_points", max(1000, 500 * self.system.order))
+        )
+        size_out = _output_size(of_scaled_state, eval_points[:10], self)
+        readout = self._readout_ensembles(eval_points, **kw)
         node = nengo.Node(size_in=self.size_in * size_out, label="function")
         for i, ens in enumerate(readout):
             nengo.Connection(
@@ -497,12 +521,9 @@ class LegendreMemory(nengo.Network):
             )
         return node
 
-    def _readout_ensembles(self, **kw):
+    def _readout_ensembles(self, eval_points, **kw):
         """Ensembles representing each memory's whole scaled state."""
         order = self.system.order
-        eval_points = self.plan.state_samples(
-            kw.pop("n_eval_points", max(1000, 500 * order))
-        )
         radius = np.max(np.linalg.norm(eval_points, axis=1))
         ensembles = []
         for i in range(self.size_in):
@@ -523,3 +544,39 @@ class LegendreMemory(nengo.Network):
             )
             ensembles.append(ens)
         return ensembles
+
+
+def _output_size(function, states, memory):
+    """
+    The size of what ``function`` returns, if it is numbers on the states given.
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        If it returns something other than a finite number or vector of numbers
+        on a state the memory visits.
+    """
+    sizes = set()
+    for state in states:
+        value = function(state)
+        try:
+            array = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            array = None
+        if array is None or array.ndim > 1 or not np.all(np.isfinite(array)):
+            raise ValidationError(
+                f"Must return a finite number or a vector of numbers (function "
+                f"returned {value!r} for a window the memory represents); give a "
+                "function of the window that does",
+                attr="function",
+                obj=memory,
+            )
+        sizes.add(array.size)
+    if len(sizes) != 1:
+        raise ValidationError(
+            f"Must return the same number of values for every window (function "
+            f"returned {sorted(sizes)}); give a function of fixed output size",
+            attr="function",
+            obj=memory,
+        )
+    return sizes.pop()

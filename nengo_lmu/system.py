@@ -258,6 +258,11 @@ class LinearSystem(FrozenObject):
                 f"{self.size_in} columns; give one column of u per column of B",
                 attr="u",
             )
+        if not np.all(np.isfinite(u)):
+            raise ValidationError(
+                "Input holds NaN or infinite values (u); give finite inputs",
+                attr="u",
+            )
         batch = u.shape[:-2]
         x = np.zeros(batch + (self.size,)) if x0 is None else np.array(x0, float)
         return self._steps(x, u @ self.B.T, batch)

@@ -7,9 +7,18 @@ the same cell. Matrices are (post, pre), as nengo transforms (keras kernels
 transposed).
 """
 
+import pathlib
+import warnings
+import zipfile
+
 import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
+
+#: The keras hidden layers LMUCell's hidden population can represent.
+KERAS_HIDDEN = ("SimpleRNNCell", "Dense")
+#: The nengo neurons that compute a keras activation.
+KERAS_ACTIVATIONS = {"relu": "nengo.RectifiedLinear()", "tanh": "nengo.Tanh(tau_ref=1)"}
 
 
 def weight_rng(network):
@@ -181,11 +190,40 @@ def save_weights(path, weights):
     Parameters
     ----------
     path : str or pathlib.Path
-        File to write.
+        File to write; ``.npz`` is added to a name without it (as numpy does),
+        and `load_weights` finds the file under either name.
     weights : dict
-        Weights by name.
+        Weights by name: arrays of finite numbers.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        For weights that are not a dict of finite numeric arrays.
     """
-    np.savez(path, **weights)
+    if not isinstance(weights, dict) or not weights:
+        raise ValidationError(
+            f"Must be a dict of weights by name (weights={type(weights).__name__}); "
+            "give e.g. cell.get_weights(sim)",
+            attr="weights",
+        )
+    arrays = {}
+    for name, value in weights.items():
+        arrays[name] = np.asarray(value)  # its own dtype, e.g. float32
+        numeric = np.issubdtype(arrays[name].dtype, np.number)
+        if not numeric or not np.all(np.isfinite(arrays[name])):
+            raise ValidationError(
+                f"Weight {name!r} is not an array of finite numbers; give the "
+                "weights of a trained cell (cell.get_weights(sim))",
+                attr="weights",
+            )
+    path = _npz(path)
+    np.savez(path, **arrays)
+    return path
 
 
 def load_weights(path):
@@ -195,15 +233,40 @@ def load_weights(path):
     Parameters
     ----------
     path : str or pathlib.Path
-        File to read.
+        File to read (``.npz`` is added to a name without it, as `save_weights`
+        does).
 
     Returns
     -------
     dict
         Weights by name, for `.LMUCell` (``weights=...``).
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        If the file does not exist or is not a weights file.
     """
-    with np.load(path) as data:
-        return {name: data[name] for name in data.files}
+    path = _npz(path)
+    if not path.is_file():
+        raise ValidationError(
+            f"No such file ({path}); give the path save_weights wrote",
+            attr="path",
+        )
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {name: data[name] for name in data.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        raise ValidationError(
+            f"Not a weights file ({path}: {error}); give a file written by "
+            "save_weights",
+            attr="path",
+        ) from None
+
+
+def _npz(path):
+    """``path`` as numpy's savez writes it: with ``.npz`` added if missing."""
+    path = pathlib.Path(path)
+    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
 
 
 def weights_from_keras(layer):
@@ -229,6 +292,23 @@ def weights_from_keras(layer):
             "LMUCell's theta is fixed; convert a layer with trainable_theta=False",
             attr="layer",
         )
+    hidden = getattr(cell, "hidden_cell", None)
+    kind = type(hidden).__name__
+    if kind not in KERAS_HIDDEN:
+        raise ValidationError(
+            f"LMUCell's hidden layer is a SimpleRNNCell or a Dense layer; this "
+            f"layer's is a {kind}; convert a keras-lmu layer with "
+            "hidden_cell=tf.keras.layers.SimpleRNNCell(units) or Dense(units)",
+            attr="layer",
+        )
+    activation = getattr(getattr(hidden, "activation", None), "__name__", None)
+    if activation != "tanh":
+        neurons = KERAS_ACTIVATIONS.get(activation, "a neuron type with that response")
+        warnings.warn(
+            f"The keras hidden layer's activation is {activation}; LMUCell's "
+            f"default hidden neurons are nengo.Tanh(tau_ref=1): give "
+            f"hidden_neuron_type={neurons} to compute the same"
+        )
     hidden_to_memory = getattr(cell, "hidden_to_memory", False)
     kernel = cell.kernel.numpy()
     input_d = kernel.shape[0] - (cell.hidden_output_size if hidden_to_memory else 0)
@@ -239,7 +319,6 @@ def weights_from_keras(layer):
         weights["memory_encoders"] = cell.recurrent_kernel.numpy().T
     if cell.use_bias:
         weights["memory_bias"] = cell.bias.numpy()
-    hidden = cell.hidden_cell
     hidden_kernel = hidden.kernel.numpy()
     n_memory = cell.memory_d * cell.order
     weights["memory_kernel"] = hidden_kernel[:n_memory].T

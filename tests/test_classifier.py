@@ -50,12 +50,41 @@ def test_train_keeps_the_best_epoch(rng):
 
 def test_nan_loss_is_an_error(rng):
     x, y = task(rng, 32)
-    x[0, 3] = np.nan
+    sim, classifier = simulator()
+    with sim:
+        # a loss that turns NaN in training (the data are refused if they hold NaN)
+        sim.compile(
+            optimizer=tf.keras.optimizers.SGD(0.1),
+            loss=lambda target, scores: tf.reduce_mean(scores) * np.nan,
+        )
+        with pytest.raises(SimulationError, match="loss is nan"):
+            train_classifier(sim, classifier, (x, y), (x, y), epochs=2)
+
+
+@pytest.mark.parametrize(
+    "change, attr, match",
+    [
+        (lambda x, y: (x[:, :, :0], y), "train", r"shape \(32, 12, 0\)"),
+        (lambda x, y: (np.where(x > 0.9, np.nan, x), y), "train", "NaN"),
+        (lambda x, y: (x, y + 0.5), "train", "class numbers"),
+        (lambda x, y: (x, y[:-1]), "train", r"shape \(31,\)"),
+        (lambda x, y: (x, y + 3), "train", r"\[0, 3\)"),
+        (lambda x, y: (x[:8], y[:8]), "train", "no whole minibatch of 16"),
+    ],
+)
+def test_training_data_is_checked(rng, change, attr, match):
+    data = task(rng, 32)
     sim, classifier = simulator()
     with sim:
         sim.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss="mse")
-        with pytest.raises(SimulationError, match="loss is nan"):
-            train_classifier(sim, classifier, (x, y), (x, y), epochs=2)
+        with pytest.raises(ValidationError, match=match) as error:
+            train_classifier(sim, classifier, change(*data), data, epochs=1)
+        assert error.value.attr == attr
+        x, y = data
+        with pytest.raises(ValidationError, match="one class per sequence"):
+            accuracy(sim, classifier, x, y[:-1])
+        with pytest.raises(ValidationError, match="at least one sequence"):
+            classify(sim, classifier, x[:0])
 
 
 def test_patience_stops_early(rng):

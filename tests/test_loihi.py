@@ -378,6 +378,15 @@ def test_check_refuses_ensembles(make, match):
         check(net)
 
 
+@pytest.mark.parametrize(
+    "args, attr", [((None,), "network"), ((nengo.Network(), 0), "dt")]
+)
+def test_check_refuses_what_is_not_a_network_or_a_time_step(args, attr):
+    with pytest.raises(ValidationError) as error:
+        check(*args)
+    assert error.value.attr == attr
+
+
 def test_check_refuses_non_lowpass_synapse():
     with nengo.Network() as net:
         a = nengo.Ensemble(10, 1)

@@ -264,6 +264,8 @@ def test_timestep_mismatch_is_refused(Simulator):
         (dict(neuron_gain=0), r"positive \(neuron_gain=0\).*e.g. 0.995"),
         (dict(neuron_gain=[1, 1]), r"6 numbers.*\(neuron_gain=\[1, 1\]\)"),
         (dict(neuron_lead=np.nan), r"finite \(neuron_lead=nan\).*seconds"),
+        (dict(max_rate=100), r"Unknown argument \(max_rate=100\).*max_rates"),
+        (dict(dimensions=3), r"Unknown argument \(dimensions=3\)"),
     ],
 )
 def test_bad_arguments(kwargs, match):
@@ -276,6 +278,13 @@ def test_bad_arguments(kwargs, match):
         assert error.value.attr in kwargs
 
 
+def test_a_number_is_a_lowpass_time_constant():
+    # as in nengo, and as LMUCell's synapse
+    with nengo.Network():
+        mem = LegendreMemory(6, 0.1, synapse=0.05, neuron_type=nengo.Direct())
+    assert mem.synapse == nengo.Lowpass(0.05)
+
+
 def test_bad_readouts():
     with nengo.Network():
         mem = LegendreMemory(6, 0.1, n_neurons=600, neuron_type=nengo.Direct())
@@ -285,6 +294,15 @@ def test_bad_readouts():
             mem.add_output(r=0.5, function=np.mean)
         with pytest.raises(ValidationError, match="Must be callable"):
             mem.add_output(function="mean")
+        for function, match in [
+            (lambda w: np.nan, "returned nan"),
+            (lambda w: "mean", "returned 'mean'"),
+            (lambda w: np.ones((2, 2)), "vector of numbers"),
+            (lambda w: w[w > 0], "same number of values"),
+        ]:
+            with pytest.raises(ValidationError, match=match) as error:
+                mem.add_output(function=function)
+            assert error.value.attr == "function"
 
 
 def test_input_size_mismatch():

@@ -272,3 +272,13 @@ def test_arrays_are_read_only(rng):
     assert system.A[0, 0] == A[0, 0] - 1.0 and system.B[0, 0] == B[0, 0] - 1.0
     with pytest.raises(ValidationError, match="read-only"):
         system.A = np.eye(3)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_inputs_that_are_not_finite_are_refused(bad):
+    system = LegendreDelay(0.02, 4).discretize(0.001)
+    u = np.zeros(10)
+    u[3] = bad
+    with pytest.raises(ValidationError, match="NaN or infinite") as error:
+        simulate(*system, u)
+    assert error.value.attr == "u"

@@ -8,6 +8,7 @@ from nengo_lmu.weights import (
     load_weights,
     save_weights,
     weight_shapes,
+    weights_from_keras,
 )
 
 OPTIONS = (
@@ -153,3 +154,65 @@ def test_save_load_round_trip(rng, tmp_path):
     # a str path works too, and the file is closed (it can be overwritten)
     save_weights(str(path), {"hidden_bias": np.arange(3.0)})
     assert list(load_weights(str(path))) == ["hidden_bias"]
+
+
+def test_save_and_load_find_the_same_file(tmp_path):
+    weights = {"hidden_bias": np.arange(3.0)}
+    written = save_weights(tmp_path / "w", weights)
+    assert written == tmp_path / "w.npz"
+    for name in ("w", "w.npz"):
+        assert np.array_equal(load_weights(tmp_path / name)["hidden_bias"], [0, 1, 2])
+
+
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        (None, "No such file"),
+        (b"not a zip", "Not a weights file"),
+        (b"PK\x03\x04", "Not"),
+    ],
+)
+def test_load_refuses_missing_and_corrupt_files(tmp_path, content, match):
+    path = tmp_path / "w.npz"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ValidationError, match=match) as error:
+        load_weights(path)
+    assert error.value.attr == "path"
+
+
+@pytest.mark.parametrize(
+    "weights, match",
+    [
+        ([np.ones(2)], "dict of weights"),
+        ({}, "dict of weights"),
+        ({"hidden_bias": [1.0, np.nan]}, "'hidden_bias' is not an array of finite"),
+        ({"hidden_bias": "abc"}, "'hidden_bias' is not an array of finite"),
+    ],
+)
+def test_save_refuses_what_is_not_weights(tmp_path, weights, match):
+    with pytest.raises(ValidationError, match=match):
+        save_weights(tmp_path / "w.npz", weights)
+    assert not (tmp_path / "w.npz").exists()
+
+
+def keras_layer(hidden):
+    tf = pytest.importorskip("tensorflow")
+    keras_lmu = pytest.importorskip("keras_lmu")
+    layer = keras_lmu.LMU(
+        memory_d=1, order=4, theta=8, hidden_cell=hidden(tf.keras.layers)
+    )
+    layer(np.zeros((1, 5, 1)))
+    return layer
+
+
+def test_keras_hidden_layers_the_cell_cannot_represent_are_refused():
+    with pytest.raises(ValidationError, match="this layer's is a GRUCell"):
+        weights_from_keras(keras_layer(lambda layers: layers.GRUCell(6)))
+
+
+def test_keras_activation_other_than_tanh_is_named():
+    layer = keras_layer(lambda layers: layers.Dense(6, activation="relu"))
+    with pytest.warns(UserWarning, match=r"relu.*nengo.RectifiedLinear\(\)"):
+        weights = weights_from_keras(layer)
+    assert weights["memory_kernel"].shape == (6, 4)

@@ -14,6 +14,7 @@ from nengo_lmu.loihi.chip import (
     import_nengo_loihi,
     runs_on_chip,
 )
+from nengo_lmu.params import DT, validate
 
 # `check` warns of a group of weights that this factor smaller (relative to
 # its block's largest) would run twice as strong: on seed 0 of the order-6
@@ -475,14 +476,23 @@ def check(network, dt=0.001):
     Raises
     ------
     nengo.exceptions.ValidationError
-        For an on-chip ensemble with a neuron type or noise the chip does not
-        have, or with more than 1,024 neurons (without a ``block_shape``), and
-        for an on-chip connection with a synapse other than `nengo.Lowpass`.
+        For something other than a network or a time step that is not a
+        positive number; for an on-chip ensemble with a neuron type or noise
+        the chip does not have, or with more than 1,024 neurons (without a
+        ``block_shape``), and for an on-chip connection with a synapse other
+        than `nengo.Lowpass`.
     nengo.exceptions.BuildError
         When nengo_loihi cannot build the network, when the weights into a
         block span more than Loihi's weight exponents can represent, or when
         a block exceeds a core's axons or synapse memory.
     """
+    if not isinstance(network, nengo.Network):
+        raise ValidationError(
+            f"Must be a nengo.Network (network={network!r}); give the whole "
+            "network you will give to nengo_loihi.Simulator",
+            attr="network",
+        )
+    dt = validate(DT, dt)
     import_nengo_loihi("Checking a network for Loihi")
     from nengo_loihi.splitter import Split
 
