@@ -9,10 +9,22 @@ root = pathlib.Path(__file__).parent
 version = runpy.run_path(str(root / "nengo_lmu" / "version.py"))["version"]
 
 install_requires = ["nengo>=3.2", "numpy>=1.21", "scipy>=1.8"]
+# The extras carry the bounds that make them work without constraints.txt: an
+# unbounded `pip install nengo-lmu[dl]` resolves to TensorFlow 2.21 / Keras 3,
+# which nengo-dl 3.6 cannot import, and nengo 3.2 (nengo-dl's and
+# nengo-loihi's) does not import on numpy 2.
+TENSORFLOW = "tensorflow>=2.10,<2.13"
+NENGO_3 = ["nengo>=3.2,<4", "numpy>=1.21,<2"]
 extras_require = {
-    "dl": ["nengo-dl>=3.6", "tensorflow>=2.10"],
-    "loihi": ["nengo-loihi>=1.1", "nengo-extras>=0.5"],
-    "examples": ["keras-lmu>=0.9", "scikit-learn", "matplotlib>=3.5"],
+    "demo": ["matplotlib>=3.5"],
+    "dl": NENGO_3 + ["nengo-dl>=3.6,<3.7", TENSORFLOW],
+    "loihi": NENGO_3 + ["nengo-loihi>=1.1,<1.2", "nengo-extras>=0.5,<0.6"],
+    "examples": [
+        "keras-lmu>=0.9,<0.10",
+        TENSORFLOW,
+        "scikit-learn>=1.0",
+        "matplotlib>=3.5",
+    ],
     "tests": [
         "pytest>=7,<9",  # nengo's pytest plugin does not load under pytest 9
         "pytest-allclose>=1.0",
