@@ -18,6 +18,28 @@ from nengo.exceptions import ValidationError
 from nengo.synapses import SynapseParam as _NengoSynapseParam
 
 
+def shown(value):
+    """
+    ``value`` as an error message shows it: its repr, or an array's shape.
+
+    A large array's repr would bury the message; its shape says what is wrong.
+    """
+    size = getattr(value, "size", None)
+    if isinstance(value, (list, tuple)):
+        size = np.size(value) if _is_numeric(value) else None
+    if size is not None and size > 8:
+        return f"<array of shape {np.shape(value)}>"
+    return repr(value.tolist() if isinstance(value, np.ndarray) else value)
+
+
+def _is_numeric(value):
+    try:
+        np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 class _HintedParam:
     """Mixin appending a fix-it ``hint`` to the descriptor's validation errors."""
 
@@ -31,7 +53,7 @@ class _HintedParam:
         except ValidationError as e:
             message = e.args[0] if e.args else str(e)
             raise ValidationError(
-                f"{message} ({self.name}={value!r}); {self.hint}",
+                f"{message} ({self.name}={shown(value)}); {self.hint}",
                 attr=self.name,
                 obj=instance,
             ) from None
@@ -129,6 +151,62 @@ class SynapseParam(_HintedParam, _NengoSynapseParam):
 
     As in nengo, a number is a `nengo.Lowpass` time constant.
     """
+
+
+class ArrayParam(_HintedParam, params.Parameter):
+    """
+    An array of finite numbers, of a given number of axes or shape.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name.
+    hint : str
+        What to give instead, in error messages.
+    ndim : int or tuple of int, optional
+        The numbers of axes allowed.
+    shape : tuple, optional
+        The shape required; ``None`` for an axis of any size.
+    finite : bool, optional
+        Whether NaN and infinite values are refused.
+    """
+
+    def __init__(self, name, hint, ndim=None, shape=None, finite=True, **kwargs):
+        self.ndim = (ndim,) if isinstance(ndim, int) else ndim
+        self.shape = shape
+        self.finite = finite
+        super().__init__(name, hint, **kwargs)
+
+    def _coerce(self, instance, value):
+        if value is None and self.optional:
+            return None
+        if isinstance(value, (bool, str)) or value is None:
+            raise ValidationError("Must be an array of numbers", attr=self.name)
+        try:
+            array = np.array(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                "Must be an array of numbers", attr=self.name
+            ) from None
+        if self.ndim is not None and array.ndim not in self.ndim:
+            axes = " or ".join(str(n) for n in self.ndim)
+            raise ValidationError(
+                f"Must have {axes} axes (shape {array.shape})", attr=self.name
+            )
+        if self.shape is not None and (
+            array.ndim != len(self.shape)
+            or any(n is not None and n != m for n, m in zip(self.shape, array.shape))
+        ):
+            wanted = tuple("any" if n is None else n for n in self.shape)
+            raise ValidationError(
+                f"Must have shape {wanted} (shape {array.shape})", attr=self.name
+            )
+        if self.finite and not np.all(np.isfinite(array)):
+            raise ValidationError(
+                f"Must be finite (shape {array.shape}, with NaN or infinite values)",
+                attr=self.name,
+            )
+        return params.Parameter.coerce(self, instance, array)
 
 
 class SolverParam(_HintedParam, params.Parameter):

@@ -21,7 +21,7 @@ import scipy.linalg
 from nengo.exceptions import ValidationError
 from nengo.params import FrozenObject, NdarrayParam
 
-from nengo_lmu.params import DT, EnumParam, NumberParam, validate
+from nengo_lmu.params import DT, ArrayParam, EnumParam, IntParam, NumberParam, validate
 
 DISCRETIZERS = ("zoh", "euler")
 DISCRETIZER = EnumParam("method", values=DISCRETIZERS)
@@ -83,35 +83,32 @@ class LinearSystem(FrozenObject):
         hint="give the time step of a discrete system in seconds, or None",
     )
 
-    def __init__(self, A, B, dt=None):
+    def __init__(self, A, B, dt=None, names=("A", "B")):
         super().__init__()
-        A = np.array(A, dtype=np.float64)
-        B = np.array(B, dtype=np.float64)
+        a_name, b_name = names
+        A = validate(matrix(a_name, "give a (d, d) state matrix of finite numbers"), A)
+        B = validate(matrix(b_name, "give a (d, m) input matrix of finite numbers"), B)
         if B.ndim == 1:
             B = B[:, None]
-        if A.ndim != 2 or A.shape[0] != A.shape[1]:
+        if A.shape[0] != A.shape[1] or A.size == 0:
             raise ValidationError(
-                f"Must be a square matrix (A.shape={A.shape}); give a (d, d) state "
-                "matrix",
-                attr="A",
+                f"Must be a square matrix of at least one state ({a_name}.shape="
+                f"{A.shape}); give a (d, d) state matrix",
+                attr=a_name,
             )
-        if B.ndim != 2 or B.shape[0] != A.shape[0]:
+        if B.shape[0] != A.shape[0]:
             raise ValidationError(
-                f"Must have one row per state (B.shape={B.shape}, A.shape={A.shape})"
-                "; give a (d, m) input matrix with d equal to A's size",
-                attr="B",
-            )
-        if not (np.all(np.isfinite(A)) and np.all(np.isfinite(B))):
-            raise ValidationError(
-                "Must be finite (A and B hold NaN or infinite entries); give "
-                "finite matrices",
-                attr="A",
+                f"Must have one row per state ({b_name}.shape={B.shape}, "
+                f"{a_name}.shape={A.shape}); give a (d, m) input matrix with d "
+                f"equal to {a_name}'s size",
+                attr=b_name,
             )
         A.setflags(write=False)
         B.setflags(write=False)
         self.A = A
         self.B = B
         self.dt = dt
+        self._names = names
 
     def __iter__(self):
         return iter((self.A, self.B))
@@ -135,7 +132,8 @@ class LinearSystem(FrozenObject):
             raise ValidationError(
                 f"{what} needs a {kind} system (dt={self.dt}); "
                 + (
-                    "discretize it first with .discretize(dt)"
+                    "give a discrete system: discretize it first with "
+                    ".discretize(dt)"
                     if discrete
                     else "give the continuous system"
                 ),
@@ -172,7 +170,17 @@ class LinearSystem(FrozenObject):
         method = validate(DISCRETIZER, method, self)
         d, m = self.B.shape
         if method == "euler":
-            return LinearSystem(np.eye(d) + dt * self.A, dt * self.B, dt=dt)
+            euler = LinearSystem(np.eye(d) + dt * self.A, dt * self.B, dt=dt)
+            stable = np.all(np.linalg.eigvals(self.A).real < 0)
+            if stable and euler.spectral_radius >= 1:
+                raise ValidationError(
+                    f"Euler discretization at dt={dt} turns this stable system "
+                    f"unstable (spectral radius {euler.spectral_radius:.4g}); use "
+                    "method='zoh', or a smaller dt",
+                    attr="method",
+                    obj=self,
+                )
+            return euler
         block = np.zeros((d + m, d + m))
         block[:d, :d] = self.A
         block[:d, d:] = self.B
@@ -194,15 +202,19 @@ class LinearSystem(FrozenObject):
         -------
         LinearSystem
         """
-        T = np.asarray(T, dtype=np.float64)
-        if T.shape != (self.size, self.size):
-            raise ValidationError(
-                f"System has {self.size} states but T has shape {T.shape}; give a "
-                f"({self.size}, {self.size}) transform",
-                attr="T",
-                obj=self,
-            )
-        Tinv = np.linalg.inv(T) if Tinv is None else np.asarray(Tinv)
+        d = self.size
+        hint = f"give a ({d}, {d}) invertible transform of finite numbers"
+        T = validate(ArrayParam("T", hint, shape=(d, d)), T, self)
+        if Tinv is None:
+            if np.linalg.matrix_rank(T) < d:
+                raise ValidationError(
+                    f"Must be invertible (T is singular, rank "
+                    f"{np.linalg.matrix_rank(T)} of {d}); {hint}",
+                    attr="T",
+                    obj=self,
+                )
+            Tinv = np.linalg.inv(T)
+        Tinv = validate(ArrayParam("Tinv", hint, shape=(d, d)), Tinv, self)
         return LinearSystem(Tinv @ self.A @ T, Tinv @ self.B, dt=self.dt)
 
     def simulate(self, u, x0=None):
@@ -223,7 +235,13 @@ class LinearSystem(FrozenObject):
             so that row ``k`` has seen ``u[0], ..., u[k-1]`` and lines up with
             ``u[k]``.
         """
-        u = np.asarray(u, dtype=np.float64)
+        u = validate(ArrayParam("u", INPUT_HINT), u, self)
+        if u.ndim == 0 or len(u) == 0:
+            if u.ndim == 0:
+                raise ValidationError(
+                    f"Must be a sequence (u={u.item()!r}); {INPUT_HINT}", attr="u"
+                )
+            return np.zeros((0, self.size))
         states = self.steps(u.reshape(len(u), -1), x0=x0)
         return np.array([next(states) for _ in range(len(u))]).reshape(
             len(u), self.size
@@ -251,11 +269,12 @@ class LinearSystem(FrozenObject):
             after the last.
         """
         self._need(True, "Simulating")
-        u = np.asarray(u, dtype=np.float64)
+        u = validate(ArrayParam("u", INPUT_HINT, finite=False), u, self)
         if u.ndim < 2 or u.shape[-1] != self.size_in:
             raise ValidationError(
-                f"Input has {u.shape[-1] if u.ndim else 1} dimensions but B has "
-                f"{self.size_in} columns; give one column of u per column of B",
+                f"Input has shape {u.shape}: {u.shape[-1] if u.ndim else 1} "
+                f"dimensions per step but B has {self.size_in} columns; give one "
+                "row per step and one column of u per column of B",
                 attr="u",
             )
         if not np.all(np.isfinite(u)):
@@ -264,7 +283,8 @@ class LinearSystem(FrozenObject):
                 attr="u",
             )
         batch = u.shape[:-2]
-        x = np.zeros(batch + (self.size,)) if x0 is None else np.array(x0, float)
+        state = ArrayParam("x0", "give one initial value per state", shape=(self.size,))
+        x = np.zeros(batch + (self.size,)) if x0 is None else validate(state, x0)
         return self._steps(x, u @ self.B.T, batch)
 
     def _steps(self, x, drive, batch):
@@ -357,6 +377,8 @@ class LinearSystem(FrozenObject):
         """
         self._need(True, "A state bound")
         rtol = validate(RTOL, rtol)
+        max_steps = validate(MAX_STEPS, max_steps)
+        self._need_stable()
         response = self.B.copy()
         bound = np.zeros(self.size)
         for _ in range(max_steps):
@@ -365,9 +387,10 @@ class LinearSystem(FrozenObject):
                 return bound
             response = self.A @ response
         raise ValidationError(
-            f"The impulse response has not died out after {max_steps} steps; the "
-            "bound needs a stable system (eigenvalues of Ad inside the unit circle)",
-            attr="Ad",
+            f"The impulse response has not died out after {max_steps} steps "
+            f"(spectral radius {self.spectral_radius:.6g}); give a stable system "
+            "(eigenvalues inside the unit circle), or a larger max_steps",
+            attr=self._names[0],
         )
 
     def settling_steps(self, rtol=0.01, max_steps=10**5):
@@ -396,6 +419,7 @@ class LinearSystem(FrozenObject):
         """
         self._need(True, "Settling")
         rtol = validate(RTOL, rtol)
+        max_steps = validate(SETTLING_STEPS, max_steps)
         power = np.eye(self.size)
         for k in range(max_steps + 1):
             if np.linalg.norm(power) <= rtol:
@@ -403,10 +427,38 @@ class LinearSystem(FrozenObject):
             power = self.A @ power
         raise ValidationError(
             f"The state has not decayed below {rtol} of its start after "
-            f"{max_steps} steps; settling needs a stable system (eigenvalues of Ad "
-            "inside the unit circle)",
-            attr="Ad",
+            f"{max_steps} steps (spectral radius {self.spectral_radius:.6g}); give "
+            "a stable system (eigenvalues inside the unit circle), or a larger "
+            "max_steps",
+            attr=self._names[0],
         )
+
+    @property
+    def spectral_radius(self):
+        """The largest magnitude of ``A``'s eigenvalues."""
+        return float(np.max(np.abs(np.linalg.eigvals(self.A))))
+
+    def _need_stable(self):
+        """Refuse a discrete system whose state grows without bound."""
+        if self.spectral_radius > 1:
+            raise ValidationError(
+                f"The system is unstable (spectral radius {self.spectral_radius:.6g}"
+                f" of {self._names[0]}); give a stable system (eigenvalues inside "
+                "the unit circle)",
+                attr=self._names[0],
+            )
+
+
+INPUT_HINT = "give one row of finite numbers per step"
+MAX_STEPS = IntParam("max_steps", low=1, hint="give the most steps to sum, e.g. 10**6")
+SETTLING_STEPS = IntParam(
+    "max_steps", low=0, hint="give the most steps to wait, e.g. 10**5"
+)
+
+
+def matrix(name, hint):
+    """A descriptor for a state-space matrix: finite numbers, one or two axes."""
+    return ArrayParam(name, hint, ndim=(1, 2) if name.startswith("B") else 2)
 
 
 def discretize(A, B, dt, method="zoh"):
@@ -467,7 +519,7 @@ def state_bound(Ad, Bd, rtol=1e-9, max_steps=10**6):
 
 def settling_steps(Ad, rtol=0.01, max_steps=10**5):
     """The arrays' form of `LinearSystem.settling_steps`."""
-    Ad = np.asarray(Ad, dtype=np.float64)
+    Ad = validate(matrix("Ad", "give a (d, d) state matrix of finite numbers"), Ad)
     return _discrete(Ad, np.zeros((len(Ad), 1))).settling_steps(
         rtol=rtol, max_steps=max_steps
     )
@@ -475,4 +527,4 @@ def settling_steps(Ad, rtol=0.01, max_steps=10**5):
 
 def _discrete(Ad, Bd):
     """A discrete system of unknown time step (only its steps matter)."""
-    return LinearSystem(Ad, Bd, dt=1.0)
+    return LinearSystem(Ad, Bd, dt=1.0, names=("Ad", "Bd"))
