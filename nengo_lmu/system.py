@@ -90,7 +90,7 @@ class LinearSystem(FrozenObject):
         B = validate(matrix(b_name, "give a (d, m) input matrix of finite numbers"), B)
         if B.ndim == 1:
             B = B[:, None]
-        if A.shape[0] != A.shape[1] or A.size == 0:
+        if A.ndim != 2 or A.shape[0] != A.shape[1] or A.size == 0:
             raise ValidationError(
                 f"Must be a square matrix of at least one state ({a_name}.shape="
                 f"{A.shape}); give a (d, d) state matrix",
@@ -204,7 +204,13 @@ class LinearSystem(FrozenObject):
         """
         d = self.size
         hint = f"give a ({d}, {d}) invertible transform of finite numbers"
-        T = validate(ArrayParam("T", hint, shape=(d, d)), T, self)
+        T = validate(ArrayParam("T", hint), T, self)
+        if T.shape != (d, d):
+            raise ValidationError(
+                f"System has {d} states but T has shape {T.shape}; {hint}",
+                attr="T",
+                obj=self,
+            )
         if Tinv is None:
             if np.linalg.matrix_rank(T) < d:
                 raise ValidationError(
@@ -283,8 +289,7 @@ class LinearSystem(FrozenObject):
                 attr="u",
             )
         batch = u.shape[:-2]
-        state = ArrayParam("x0", "give one initial value per state", shape=(self.size,))
-        x = np.zeros(batch + (self.size,)) if x0 is None else validate(state, x0)
+        x = np.zeros(batch + (self.size,)) if x0 is None else self._initial(x0)
         return self._steps(x, u @ self.B.T, batch)
 
     def _steps(self, x, drive, batch):
@@ -433,6 +438,18 @@ class LinearSystem(FrozenObject):
             attr=self._names[0],
         )
 
+    def _initial(self, x0):
+        """``x0`` checked: finite, one value per state (for each sequence)."""
+        hint = f"give one initial value per state ({self.size})"
+        x0 = validate(ArrayParam("x0", hint), x0, self)
+        if x0.ndim == 0 or x0.shape[-1] != self.size:
+            raise ValidationError(
+                f"Must have one value per state (x0 has shape {x0.shape}); {hint}",
+                attr="x0",
+                obj=self,
+            )
+        return x0
+
     @property
     def spectral_radius(self):
         """The largest magnitude of ``A``'s eigenvalues."""
@@ -458,7 +475,7 @@ SETTLING_STEPS = IntParam(
 
 def matrix(name, hint):
     """A descriptor for a state-space matrix: finite numbers, one or two axes."""
-    return ArrayParam(name, hint, ndim=(1, 2) if name.startswith("B") else 2)
+    return ArrayParam(name, hint, ndim=(1, 2) if name.startswith("B") else None)
 
 
 def discretize(A, B, dt, method="zoh"):
