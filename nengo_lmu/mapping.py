@@ -7,7 +7,7 @@ import numpy as np
 from nengo.exceptions import ValidationError
 
 from nengo_lmu.params import DT, validate
-from nengo_lmu.system import LinearSystem
+from nengo_lmu.system import DISCRETIZER, LinearSystem
 
 
 def map_to_synapse(A, B, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
@@ -113,6 +113,12 @@ def map_system(system, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
        networks: Accurate delays, higher-order synapses, and time cells.
        Neural Computation, 30(3), 569-609.
     """
+    if not isinstance(system, LinearSystem):
+        raise ValidationError(
+            f"Must be a LinearSystem (system={system!r}); give e.g. "
+            "LinearSystem(A, B), or use map_to_synapse(A, B, ...) for arrays",
+            attr="system",
+        )
     if system.discrete:
         raise ValidationError(
             f"Maps a continuous system (dt={system.dt}); give the continuous "
@@ -123,6 +129,7 @@ def map_system(system, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
     identity = np.eye(len(A))
     if dt is not None:
         dt = validate(DT, dt)
+    method = validate(DISCRETIZER, method)
     given_lead = _printable(lead)
     lead, gain = check_lead_gain(lead, gain, len(A))
 
@@ -137,13 +144,13 @@ def map_system(system, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
         if dt is None:
             # decoded output g (x + L dx/dt), with dx/dt = A x + B u
             output_gain = gain[:, None] * (identity + lead[:, None] * A)
-            A_mapped = np.linalg.solve(output_gain.T, (identity + tau * A).T).T
+            A_mapped = _solve(output_gain, identity + tau * A, given_lead)
             B_mapped = tau * B - A_mapped @ ((gain * lead)[:, None] * B)
             return LinearSystem(A_mapped, B_mapped)
         Ad, Bd = system.discretize(dt, method=method)
         a, c = np.exp(-dt / tau), lead / dt
         output_gain = gain[:, None] * (identity + c[:, None] * (Ad - identity))
-        A_mapped = np.linalg.solve(output_gain.T, (Ad - a * identity).T).T / (1 - a)
+        A_mapped = _solve(output_gain, Ad - a * identity, given_lead) / (1 - a)
         B_mapped = Bd / (1 - a) - A_mapped @ ((gain * c)[:, None] * Bd)
         return LinearSystem(A_mapped, B_mapped)
 
@@ -172,6 +179,18 @@ def map_system(system, synapse, dt=None, method="zoh", lead=0.0, gain=1.0):
         "(continuous)",
         attr="synapse",
     )
+
+
+def _solve(output_gain, target, given_lead):
+    """``target @ inv(output_gain)``, refusing a lead that makes it singular."""
+    if np.linalg.matrix_rank(output_gain) < len(output_gain):
+        raise ValidationError(
+            f"This lead cancels a state dimension's output (lead={given_lead!r}): "
+            "the mapping does not exist; give the population's lead in seconds, "
+            "much shorter than the system's time constants",
+            attr="lead",
+        )
+    return np.linalg.solve(output_gain.T, target.T).T
 
 
 def check_lead_gain(lead, gain, d, names=("lead", "gain")):
@@ -223,19 +242,21 @@ def _printable(value):
 def _per_dimension(value, attr, d, hint):
     """``value`` (a scalar or one number per state dimension) as a (d,) array."""
     value = _printable(value)
-    if isinstance(value, numbers.Real):
+    if isinstance(value, bool) or value is None:
+        array = None
+    elif isinstance(value, numbers.Real):
         array = np.full(d, float(value))
     else:
         try:
             array = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError):
             array = None
-        if array is None or array.shape != (d,):
-            raise ValidationError(
-                f"Must be a number or {d} numbers, one per state dimension "
-                f"({attr}={value!r}); {hint}",
-                attr=attr,
-            )
+    if array is None or array.shape != (d,):
+        raise ValidationError(
+            f"Must be a number or {d} numbers, one per state dimension "
+            f"({attr}={value!r}); {hint}",
+            attr=attr,
+        )
     if not np.all(np.isfinite(array)):
         raise ValidationError(f"Must be finite ({attr}={value!r}); {hint}", attr=attr)
     return array

@@ -190,8 +190,9 @@ class ArrayParam(_HintedParam, params.Parameter):
             ) from None
         if self.ndim is not None and array.ndim not in self.ndim:
             axes = " or ".join(str(n) for n in self.ndim)
+            noun = "axis" if self.ndim == (1,) else "axes"
             raise ValidationError(
-                f"Must have {axes} axes (shape {array.shape})", attr=self.name
+                f"Must have {axes} {noun} (shape {array.shape})", attr=self.name
             )
         if self.shape is not None and (
             array.ndim != len(self.shape)

@@ -11,12 +11,13 @@ import collections
 import numpy as np
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.params import NumberParam, positive, validate
+from nengo_lmu.params import ArrayParam, NumberParam, positive, validate
 from nengo_lmu.system import LinearSystem
 
 #: A realized system and its coordinates: the original state is ``T`` times it.
 Realization = collections.namedtuple("Realization", ("system", "T", "Tinv"))
 
+SCALE = ArrayParam("scale", "give one positive scale per state dimension", ndim=1)
 FLOOR = NumberParam(
     "floor",
     low=0,
@@ -47,11 +48,11 @@ class StateScaling:
     """
 
     def __init__(self, scale):
-        scale = np.array(scale, dtype=np.float64)
-        if scale.ndim != 1 or not np.all(np.isfinite(scale)) or np.any(scale <= 0):
+        scale = validate(SCALE, scale, self)
+        if scale.size == 0 or np.any(scale <= 0):
             raise ValidationError(
-                f"Must be a vector of finite positive numbers (scale={scale}); give "
-                "one positive scale per state dimension",
+                f"Must be a vector of finite positive numbers (scale="
+                f"{scale.tolist()}); {SCALE.hint}",
                 attr="scale",
                 obj=self,
             )
@@ -107,6 +108,12 @@ class StateScaling:
         -------
         StateScaling
         """
+        if not isinstance(system, LinearSystem) or system.discrete:
+            raise ValidationError(
+                f"Must be a continuous LinearSystem (system={system!r}); give e.g. "
+                "LegendreDelay(theta, order) or LinearSystem(A, B)",
+                attr="system",
+            )
         radius = validate(positive("radius", "give the target radius, e.g. 1"), radius)
         n_sigma = validate(positive("n_sigma", "give e.g. n_sigma=3.5"), n_sigma)
         floor = validate(FLOOR, floor)

@@ -346,9 +346,30 @@ class LinearSystem(FrozenObject):
                 attr="process",
             )
         n_steps = int(np.ceil(duration / dt))
+        if n_steps - int(warmup / dt) < MIN_RESPONSE_STEPS:
+            raise ValidationError(
+                f"Must leave at least {MIN_RESPONSE_STEPS} steps after the warm-up "
+                f"(duration={duration}, warmup={warmup}, dt={dt}); give a longer "
+                "duration",
+                attr="duration",
+            )
+        size_out = getattr(process, "default_size_out", None)
+        if size_out not in (None, self.size_in):
+            raise ValidationError(
+                f"The process gives {size_out} dimensions but the system has "
+                f"{self.size_in} inputs (process={process!r}); give a process of "
+                f"{self.size_in} dimensions",
+                attr="process",
+            )
         u = process.run_steps(
             n_steps, d=self.size_in, dt=dt, rng=np.random.RandomState(seed)
         )
+        if not np.all(np.isfinite(u)):
+            raise ValidationError(
+                f"The process gives NaN or infinite values (process={process!r}); "
+                "give a process of finite values",
+                attr="process",
+            )
         return self.discretize(dt, method).simulate(u)[int(warmup / dt) :]
 
     def state_bound(self, rtol=1e-9, max_steps=10**6):
@@ -466,6 +487,8 @@ class LinearSystem(FrozenObject):
             )
 
 
+# the fewest steps of a response after its warm-up
+MIN_RESPONSE_STEPS = 10
 INPUT_HINT = "give one row of finite numbers per step"
 MAX_STEPS = IntParam("max_steps", low=1, hint="give the most steps to sum, e.g. 10**6")
 SETTLING_STEPS = IntParam(
