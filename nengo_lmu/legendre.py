@@ -1,5 +1,7 @@
 """The Legendre delay system: the linear memory of the Legendre Memory Unit."""
 
+import warnings
+
 import numpy as np
 from nengo.exceptions import ValidationError
 from scipy.special import eval_legendre
@@ -28,12 +30,18 @@ def delay_fractions(r, obj=None):
     nengo.exceptions.ValidationError
         For a value outside [0, 1], not finite, or an array of more than one axis.
     """
-    array = np.atleast_1d(np.asarray(r, dtype=np.float64))
+    try:
+        array = np.atleast_1d(np.asarray(r, dtype=np.float64))
+    except (TypeError, ValueError):
+        array = None
     if (
-        array.ndim != 1
+        array is None
+        or isinstance(r, (bool, np.bool_))
+        or array.ndim != 1
+        or array.size == 0
         or not np.all(np.isfinite(array))
         or np.any(array < 0)
-        or (np.any(array > 1))
+        or np.any(array > 1)
     ):
         raise ValidationError(
             f"Delay fractions must lie in [0, 1] (r={r!r}); r is the delay as a "
@@ -43,6 +51,11 @@ def delay_fractions(r, obj=None):
         )
     return array
 
+
+#: The highest order a LegendreDelay takes: its matrices take 512 MiB.
+MAX_ORDER = 8192
+#: Orders from which discretizing warns that it takes a while.
+SLOW_ORDER = 2000
 
 N_SAMPLES = IntParam(
     "n_samples", low=2, hint="give the number of samples of the window to decode"
@@ -126,11 +139,27 @@ class LegendreDelay(LinearSystem):
     def __init__(self, theta, order):
         theta = validate(type(self).theta, theta, self)
         order = validate(type(self).order, order, self)
+        if order > MAX_ORDER:
+            raise ValidationError(
+                f"Its matrices alone would take {8 * order**2 / 2**30:.3g} GiB and "
+                f"its discretization hours (order={order}); give an order of at "
+                f"most {MAX_ORDER}",
+                attr="order",
+                obj=self,
+            )
         i, j = np.indices((order, order))
         sign = np.where(i < j, -1.0, (-1.0) ** (i - j + 1))
-        A = sign * (2 * i + 1) / theta
-        B = ((2 * np.arange(order) + 1) * (-1.0) ** np.arange(order) / theta)[:, None]
-        super().__init__(A, B)
+        with np.errstate(over="ignore"):
+            A = sign * (2 * i + 1) / theta
+            B = (2 * np.arange(order) + 1) * (-1.0) ** np.arange(order) / theta
+        if not (np.all(np.isfinite(A)) and np.all(np.isfinite(B))):
+            raise ValidationError(
+                f"The matrices overflow (theta={theta!r}, order={order}); give a "
+                "window in seconds, e.g. theta=0.1",
+                attr="theta",
+                obj=self,
+            )
+        super().__init__(A, B[:, None])
         self.theta = theta
         self.order = order
 
@@ -169,6 +198,12 @@ class LegendreDelay(LinearSystem):
                 "method='zoh'",
                 attr="method",
                 obj=self,
+            )
+        if method == "zoh" and self.order >= SLOW_ORDER:
+            warnings.warn(
+                f"Discretizing an order-{self.order} system (the matrix exponential "
+                f"of {self.order + 1} x {self.order + 1}) takes tens of seconds to "
+                "minutes; give a lower order if you do not need this one"
             )
         return super().discretize(dt, method=method)
 
@@ -219,6 +254,14 @@ class LegendreDelay(LinearSystem):
         r = delay_fractions(r, obj=self)
         if dt is not None:
             dt = validate(DT, dt, self)
+            if dt > self.theta:
+                raise ValidationError(
+                    f"The window is shorter than one step (dt={dt}, theta="
+                    f"{self.theta}); give the time step of the discretized system, "
+                    "shorter than theta",
+                    attr="dt",
+                    obj=self,
+                )
             # the zero-order hold delays each sample by half a step; read the
             # window half a step later to undo it
             r = r - dt / (2 * self.theta)

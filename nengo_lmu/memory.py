@@ -8,8 +8,21 @@ from nengo.exceptions import SimulationError, ValidationError
 from nengo.utils.network import with_self
 
 from nengo_lmu.legendre import LegendreDelay, delay_fractions
-from nengo_lmu.params import DT, EnumParam, SynapseParam, at_least, validate
-from nengo_lmu.plan import default_process, plan_memory
+from nengo_lmu.params import (
+    DT,
+    EnumParam,
+    SolverParam,
+    SynapseParam,
+    at_least,
+    validate,
+)
+from nengo_lmu.plan import (
+    check_euler,
+    check_synapse,
+    check_window,
+    default_process,
+    plan_memory,
+)
 from nengo_lmu.system import DISCRETIZERS
 
 LAYOUTS = ("per_dimension", "per_memory")
@@ -35,6 +48,11 @@ LAYOUT = EnumParam("layout", values=LAYOUTS)
 DISCRETIZER = EnumParam("discretizer", values=DISCRETIZERS)
 SYNAPSE = SynapseParam(
     "synapse", optional=True, hint="give the recurrent synapse, e.g. nengo.Lowpass(0.1)"
+)
+SOLVER = SolverParam(
+    "solver",
+    optional=True,
+    hint="give a nengo solver, e.g. nengo.solvers.LstsqL2(reg=0.01), or None",
 )
 N_SAMPLES = at_least("n_samples", 2, "give the number of window samples, e.g. 12")
 
@@ -245,6 +263,7 @@ class LegendreMemory(nengo.Network):
         super().__init__(label=label, seed=seed, add_to_container=add_to_container)
         self.system = LegendreDelay(theta=theta, order=order)
         self.dt = validate(DT, dt, self)
+        check_window(self.system, self.dt, self)
         self.size_in = validate(SIZE_IN, size_in, self)
         self.neurons_per_memory = validate(
             at_least(
@@ -257,9 +276,21 @@ class LegendreMemory(nengo.Network):
             self,
         )
         self.layout = validate(LAYOUT, layout, self)
+        ensembles = order // self.dimensions_per_ensemble
+        if self.neurons_per_memory % ensembles:
+            n = self.neurons_per_memory
+            raise ValidationError(
+                f"The neurons do not divide over the {ensembles} ensembles of a "
+                f"memory (n_neurons={n}); give a multiple of {ensembles}, e.g. "
+                f"{n - n % ensembles}",
+                attr="n_neurons",
+                obj=self,
+            )
         self.discretizer = validate(DISCRETIZER, discretizer, self)
-        self.synapse = validate(SYNAPSE, synapse, self)
+        check_euler(self.system, self.dt, self.discretizer, self)
+        self.synapse = check_synapse(validate(SYNAPSE, synapse, self), self)
         self.process = default_process(order, theta) if process is None else process
+        validate(SOLVER, solver, self)
 
         self.config[nengo.Ensemble].update(self._ensemble_parameters(ens_kwargs))
         with self:
@@ -284,6 +315,7 @@ class LegendreMemory(nengo.Network):
                     attr=name,
                     obj=self,
                 )
+            check_ensemble_parameter(name, value, self)
         return ens_kwargs
 
     # --- planning: the numbers, before any nengo object exists ---
@@ -580,3 +612,17 @@ def _output_size(function, states, memory):
             obj=memory,
         )
     return sizes.pop()
+
+
+def check_ensemble_parameter(name, value, obj):
+    """Refuse an ensemble parameter's value, with nengo's reason, value and fix."""
+    try:
+        nengo.Ensemble(2, 1, add_to_container=False, **{name: value})
+    except (ValidationError, ValueError, TypeError) as error:
+        reason = error.args[0] if error.args else str(error)
+        raise ValidationError(
+            f"{reason} ({name}={value!r}); give a value nengo.Ensemble takes for "
+            f"{name}",
+            attr=name,
+            obj=obj,
+        ) from None

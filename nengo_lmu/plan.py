@@ -45,7 +45,7 @@ SCALE_FLOOR = 0.1
 LEAD_GAIN_DURATION = 5.0
 # most measurements kept by the cache
 CACHE_SIZE = 64
-#: An LMU cell's memory must span at least this many simulator time steps.
+#: A memory's window must span at least this many simulator time steps.
 MIN_THETA_STEPS = 4
 #: An LMU cell's optional connections, True or False.
 OPTIONS = (
@@ -402,20 +402,16 @@ hidden_recurrent_initializer, weights, memory_neurons
         self.units, self.order = units, order
         self.memory_d, self.input_d, self.dt = memory_d, input_d, dt
         self.system = LegendreDelay(theta=theta, order=order)
-        if theta < MIN_THETA_STEPS * self.dt:
-            raise ValidationError(
-                f"The window is {theta / self.dt:g} time steps long ({theta=}, "
-                f"dt={self.dt}); give theta in seconds (keras-lmu's theta in steps "
-                f"times dt), at least {MIN_THETA_STEPS} steps",
-                attr="theta",
-            )
+        check_window(self.system, self.dt, None)
         options = (hidden_to_memory, memory_to_memory, input_to_hidden)
         options += (hidden_to_hidden, use_bias)
         for name, value in zip(OPTIONS, options):
             setattr(self, name, value)
         self.scale_firing_rates = scale_firing_rates
         self.synapse = synapse
+        check_synapse(self.synapse, None)
         self.discretizer = discretizer
+        check_euler(self.system, self.dt, self.discretizer, None)
         self.discrete = self.system.discretize(self.dt, method=discretizer)
         self.neural_memory = self._neural_memory(neural_memory, memory_neurons)
         self.hidden_neuron_type = self._hidden_neuron_type(hidden_neuron_type)
@@ -494,3 +490,41 @@ hidden_recurrent_initializer, weights, memory_neurons
             ),
             "hidden_bias": zero,
         }
+
+
+def check_window(system, dt, obj):
+    """Refuse a window shorter than `.MIN_THETA_STEPS` time steps."""
+    if system.theta < MIN_THETA_STEPS * dt:
+        raise ValidationError(
+            f"The window is {system.theta / dt:g} time steps long (theta="
+            f"{system.theta}, dt={dt}); give theta in seconds (keras-lmu's theta in "
+            f"steps times dt), at least {MIN_THETA_STEPS} steps",
+            attr="theta",
+            obj=obj,
+        )
+
+
+def check_euler(system, dt, discretizer, obj):
+    """Refuse an Euler discretization that would be unstable, naming it."""
+    if discretizer == "euler" and system.theta <= system.min_euler_theta(dt):
+        raise ValidationError(
+            f"Euler discretization of order {system.order} at dt={dt} is unstable "
+            f"for theta={system.theta} s (discretizer='euler'); use theta > "
+            f"{system.min_euler_theta(dt):.4g} s, a smaller dt, a lower order, or "
+            "discretizer='zoh'",
+            attr="discretizer",
+            obj=obj,
+        )
+
+
+def check_synapse(synapse, obj):
+    """``synapse``, unless its time constant is not a positive finite number."""
+    tau = getattr(synapse, "tau", None)
+    if tau is not None and not (np.isfinite(tau) and tau > 0):
+        raise ValidationError(
+            f"Must have a positive, finite time constant (synapse={synapse!r}); "
+            "give e.g. nengo.Lowpass(0.1)",
+            attr="synapse",
+            obj=obj,
+        )
+    return synapse

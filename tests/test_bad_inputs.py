@@ -2804,71 +2804,13 @@ CASES += [
 
 #: Cases the library does not meet yet: what happens now.
 XFAIL = {
-    "LegendreDelay(order=10**6)": (
-        "raises MemoryError: Unable to allocate 14.6 TiB for an array with "
-        "shape (2, 1000000, 1000000) and data type int64"
-    ),
-    "LegendreDelay(theta=1e-308)": (
-        "refused as attr 'A': A: Must be finite (A and B hold NaN or infinite "
-        "entries); give finite matrices"
-    ),
-    "LegendreDelay.readout(r='half')": (
-        "raises ValueError: could not convert string to float: 'half'"
-    ),
-    "LegendreDelay.readout(r=True)": (
-        "accepted silently as r=1.0: returns [[1., 1., 1.]]"
-    ),
-    "LegendreDelay(theta=0.001).readout(dt=0.01)": (
-        "accepted silently: the half-step shift reads r=-4: returns " "[[1, -9, 121]]"
-    ),
     "StateScaling.from_process(discrete system)": (
         "refused as attr 'dt': LinearSystem.dt: Discretizing needs a continuous"
         " system (dt=0.001); give the continuous system"
     ),
-    "LegendreMemory(theta below a step)": (
-        "refused as attr 'high': WhiteSignal.high: High must not exceed the "
-        "Nyquist frequency for the given dt (500.000)"
-    ),
-    "LegendreMemory(n_neurons=31)": (
-        "accepted silently: 3 ensembles of 10 neurons (30, not 31)"
-    ),
     "LegendreMemory(synapse=nan)": (
         "raises TypeError: '<=' not supported between instances of 'NoneType' "
         "and 'int'"
-    ),
-    "LegendreMemory(synapse=inf)": (
-        "refused as attr 'A': A: Must be finite (A and B hold NaN or infinite "
-        "entries); give finite matrices"
-    ),
-    "LegendreMemory(discretizer='euler' unstable)": (
-        "refused as attr 'method': LegendreDelay.method: Euler discretization "
-        "of order 6 at dt=0.001 is unstable for theta=0.005 s; use theta > "
-        "0.01064 s, a..."
-    ),
-    "LegendreMemory(solver='lstsq')": (
-        "value not shown: Connection.solver: Must be of type 'Solver' (got type"
-        " 'str')."
-    ),
-    "LegendreMemory(neuron_type='LIF')": (
-        "value not shown: ClassParams.neuron_type: Must be of type 'NeuronType'"
-        " (got type 'str')."
-    ),
-    "LegendreMemory(max_rates='fast')": (
-        "value not shown: Ensemble.max_rates: Must be a <class 'numpy.float64'>"
-        " NumPy array (got type str)"
-    ),
-    "LegendreMemory(intercepts=5)": (
-        "value not shown: Ensemble.intercepts: ndarray must be 1D (got 0D)"
-    ),
-    "LegendreMemory.add_output(r='half')": (
-        "raises ValueError: could not convert string to float: 'half'"
-    ),
-    "LegendreMemory.add_output(r=True)": (
-        "accepted silently as r=1.0 (Node 'delay r=True')"
-    ),
-    "add_output(r=[])": (
-        "refused as attr 'post': Connection.post: '<Node 'delay r=[]'>' must "
-        "have size_in > 0."
     ),
     "add_output(function returns [])": (
         "refused as attr 'post': Connection.post: '<Node 'function'>[0:0]' must"
@@ -2881,11 +2823,6 @@ XFAIL = {
     "add_output(n_neuron=100)": (
         "raises TypeError: Ensemble.__init__() got an unexpected keyword "
         "argument 'n_neuron'"
-    ),
-    "LMUCell(discretizer='euler' unstable)": (
-        "refused as attr 'method': LMUCell.method: Euler discretization of "
-        "order 6 at dt=0.001 is unstable for theta=0.004 s; use theta > 0.01064"
-        " s, a small..."
     ),
     "LMUCell(weights unknown name)": (
         "no fix word in: LMUCell.weights: Unknown weights ['foo'] for this "
