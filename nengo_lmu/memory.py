@@ -49,6 +49,11 @@ DISCRETIZER = EnumParam("discretizer", values=DISCRETIZERS)
 SYNAPSE = SynapseParam(
     "synapse", optional=True, hint="give the recurrent synapse, e.g. nengo.Lowpass(0.1)"
 )
+READOUT_SYNAPSE = SynapseParam(
+    "synapse",
+    optional=True,
+    hint="give e.g. nengo.Lowpass(0.01), or None to filter downstream",
+)
 SOLVER = SolverParam(
     "solver",
     optional=True,
@@ -503,6 +508,16 @@ class LegendreMemory(nengo.Network):
         nengo.Node
             The readout: ``len(r)`` or ``len(function(w))`` dimensions per memory.
         """
+        synapse = validate(READOUT_SYNAPSE, synapse, self)
+        for name, value in kw.items():
+            if name not in FREE_ENSEMBLE_PARAMETERS + ("n_neurons",):
+                raise ValidationError(
+                    f"Unknown argument ({name}={value!r}); give add_output's "
+                    "arguments or the readout ensemble's parameters n_neurons, "
+                    f"{', '.join(FREE_ENSEMBLE_PARAMETERS)}",
+                    attr=name,
+                    obj=self,
+                )
         if (r is None) == (function is None):
             raise ValidationError(
                 f"Give exactly one of r or function (r={r!r}, function={function!r});"
@@ -595,7 +610,12 @@ def _output_size(function, states, memory):
             array = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError):
             array = None
-        if array is None or array.ndim > 1 or not np.all(np.isfinite(array)):
+        if (
+            array is None
+            or array.ndim > 1
+            or array.size == 0
+            or not np.all(np.isfinite(array))
+        ):
             raise ValidationError(
                 f"Must return a finite number or a vector of numbers (function "
                 f"returned {value!r} for a window the memory represents); give a "

@@ -149,8 +149,17 @@ class SynapseParam(_HintedParam, _NengoSynapseParam):
     """
     A `nengo.synapses.SynapseParam` whose errors carry a ``hint``.
 
-    As in nengo, a number is a `nengo.Lowpass` time constant.
+    As in nengo, a number is a `nengo.Lowpass` time constant; it must be
+    positive and finite (nengo raises a TypeError on NaN).
     """
+
+    def _coerce(self, instance, value):
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            if not (np.isfinite(value) and value > 0):
+                raise ValidationError(
+                    "Must be a positive, finite time constant", attr=self.name
+                )
+        return _NengoSynapseParam.coerce(self, instance, value)
 
 
 class ArrayParam(_HintedParam, params.Parameter):

@@ -110,8 +110,9 @@ class StateScaling:
         """
         if not isinstance(system, LinearSystem) or system.discrete:
             raise ValidationError(
-                f"Must be a continuous LinearSystem (system={system!r}); give e.g. "
-                "LegendreDelay(theta, order) or LinearSystem(A, B)",
+                f"Must be a continuous LinearSystem (system={system!r}, dt="
+                f"{getattr(system, 'dt', None)}); give e.g. LegendreDelay(theta, "
+                "order) or LinearSystem(A, B)",
                 attr="system",
             )
         radius = validate(positive("radius", "give the target radius, e.g. 1"), radius)

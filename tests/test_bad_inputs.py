@@ -2804,26 +2804,6 @@ CASES += [
 
 #: Cases the library does not meet yet: what happens now.
 XFAIL = {
-    "StateScaling.from_process(discrete system)": (
-        "refused as attr 'dt': LinearSystem.dt: Discretizing needs a continuous"
-        " system (dt=0.001); give the continuous system"
-    ),
-    "LegendreMemory(synapse=nan)": (
-        "raises TypeError: '<=' not supported between instances of 'NoneType' "
-        "and 'int'"
-    ),
-    "add_output(function returns [])": (
-        "refused as attr 'post': Connection.post: '<Node 'function'>[0:0]' must"
-        " have size_in > 0."
-    ),
-    "add_output(synapse='x')": (
-        "value not shown: Connection.synapse: Must be of type 'Synapse' (got "
-        "type 'str')."
-    ),
-    "add_output(n_neuron=100)": (
-        "raises TypeError: Ensemble.__init__() got an unexpected keyword "
-        "argument 'n_neuron'"
-    ),
     "LMUCell(weights unknown name)": (
         "no fix word in: LMUCell.weights: Unknown weights ['foo'] for this "
         "cell; it has ['input_encoders', 'memory_kernel', 'hidden_kernel', "
