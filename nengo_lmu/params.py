@@ -219,6 +219,17 @@ class ArrayParam(_HintedParam, params.Parameter):
         return params.Parameter.coerce(self, instance, array)
 
 
+class DistributionParam(_HintedParam, params.Parameter):
+    """A `nengo.dists.Distribution`, whose errors carry a ``hint``."""
+
+    def _coerce(self, instance, value):
+        if value is None and self.optional:
+            return None
+        if not isinstance(value, nengo.dists.Distribution):
+            raise ValidationError("Must be a nengo distribution", attr=self.name)
+        return params.Parameter.coerce(self, instance, value)
+
+
 class SolverParam(_HintedParam, params.Parameter):
     """
     A decoder solver (`nengo.solvers.Solver`), optionally one that solves for

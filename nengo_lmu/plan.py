@@ -28,10 +28,12 @@ from nengo_lmu.neurons import measure_lead_gain, scaled_neuron_type
 from nengo_lmu.params import (
     DT,
     BoolParam,
+    DistributionParam,
     EnumParam,
     NumberParam,
     SynapseParam,
     at_least,
+    validate,
 )
 from nengo_lmu.realization import StateScaling
 from nengo_lmu.system import DISCRETIZERS
@@ -55,6 +57,12 @@ OPTIONS = (
     "hidden_to_hidden",
     "use_bias",
 )
+INITIALIZERS = (
+    "kernel_initializer",
+    "recurrent_initializer",
+    "hidden_kernel_initializer",
+)
+INITIALIZER = "give e.g. nengo.dists.Uniform(-0.1, 0.1), or None for keras-lmu's"
 # what an LMU cell sets for its memory in neurons
 MEMORY_SET_BY_CELL = ("order", "theta", "size_in", "dt", "discretizer")
 
@@ -471,6 +479,14 @@ hidden_recurrent_initializer, weights, memory_neurons
 
     def _initializers(self, kernel, recurrent, hidden_kernel, hidden_recurrent):
         """The distribution of each initial weight, as keras-lmu's defaults."""
+        for name, dist in zip(INITIALIZERS, (kernel, recurrent, hidden_kernel)):
+            validate(DistributionParam(name, optional=True, hint=INITIALIZER), dist)
+        validate(
+            DistributionParam(
+                "hidden_recurrent_initializer", optional=True, hint=INITIALIZER
+            ),
+            hidden_recurrent,
+        )
         enc_in = self.input_d + (self.units if self.hidden_to_memory else 0)
         kernel = glorot_uniform(enc_in, self.memory_d) if kernel is None else kernel
         hidden_in = self.memory_d * self.order

@@ -15,6 +15,8 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.params import ArrayParam, shown, validate
+
 #: The keras hidden layers LMUCell's hidden population can represent.
 KERAS_HIDDEN = ("SimpleRNNCell", "Dense")
 #: The nengo neurons that compute a keras activation.
@@ -159,21 +161,33 @@ def initial_weights(shapes, initializers, given, rng, obj=None):
     nengo.exceptions.ValidationError
         For a given weight the cell does not have, or of the wrong shape.
     """
+    if given is not None and not isinstance(given, dict):
+        raise ValidationError(
+            f"Must be a dict of weights by name (weights={shown(given)}); give e.g. "
+            "cell.get_weights(sim) or load_weights(path)",
+            attr="weights",
+            obj=obj,
+        )
     given = {} if given is None else dict(given)
     unknown = sorted(set(given) - set(shapes))
     if unknown:
         raise ValidationError(
-            f"Unknown weights {unknown} for this cell; it has {list(shapes)}",
+            f"Unknown weights {unknown} for this cell (it has {list(shapes)}); "
+            "give the weights of a cell with the same options",
             attr="weights",
             obj=obj,
         )
     weights = {}
     for name, shape in shapes.items():
         if name in given:
-            value = np.array(given[name], dtype=float)  # a copy
+            hint = f"give {name} as a {shape} array of finite numbers"
+            try:
+                value = validate(ArrayParam(name, hint), given[name])  # a copy
+            except ValidationError as error:
+                raise ValidationError(error.args[0], attr="weights", obj=obj) from None
             if value.shape != shape:
                 raise ValidationError(
-                    f"{name} has shape {value.shape}; this cell needs {shape}",
+                    f"{name} has shape {value.shape}; this cell needs {shape}: {hint}",
                     attr="weights",
                     obj=obj,
                 )
