@@ -15,7 +15,7 @@ from nengo.exceptions import ValidationError
 
 from nengo_lmu.cell import LMUCell
 from nengo_lmu.config import keep_last_step
-from nengo_lmu.params import at_least, validate
+from nengo_lmu.params import ArrayParam, at_least, shown, validate
 from nengo_lmu.weights import glorot_uniform, weight_rng
 
 #: Fraction of a sequence's state left when the next starts (`.classify_stream`).
@@ -101,12 +101,18 @@ class LMUClassifier(nengo.Network):
                 )
             readout.setdefault("readout_bias", np.zeros(self.n_classes))
             for name, value in readout.items():
-                value = np.asarray(value, dtype=float)
                 expected = shape if name == "readout" else shape[:1]
+                hint = f"give {name} as a {expected} array of finite numbers"
+                try:
+                    value = validate(ArrayParam(name, hint), value)
+                except ValidationError as error:
+                    raise ValidationError(
+                        error.args[0], attr="weights", obj=self
+                    ) from None
                 if value.shape != expected:
                     raise ValidationError(
                         f"{name} has shape {value.shape}; this classifier needs "
-                        f"{expected}",
+                        f"{expected}: {hint}",
                         attr="weights",
                         obj=self,
                     )
@@ -182,16 +188,14 @@ def as_sequences(x, input_d, attr="x"):
     try:
         array = np.asarray(x, dtype=float)
     except (TypeError, ValueError):
-        array = None
-    if (
-        array is None
-        or array.ndim != 3
-        or array.shape[2] != input_d
-        or 0 in array.shape[:2]
-    ):
-        shape = getattr(array, "shape", None)
         raise ValidationError(
-            f"Sequences have shape {shape} ({attr}); give an array (n, steps, "
+            f"Must be numbers ({attr}={shown(x)}); give an array (n, steps, "
+            f"{input_d}) of sequences",
+            attr=attr,
+        ) from None
+    if array.ndim != 3 or array.shape[2] != input_d or 0 in array.shape[:2]:
+        raise ValidationError(
+            f"Sequences have shape {array.shape} ({attr}); give an array (n, steps, "
             f"{input_d}) of at least one sequence of at least one step",
             attr=attr,
         )
@@ -310,6 +314,24 @@ def classify_stream(
     (n, n_classes) np.ndarray
         The scores (logits) at the end of each sequence.
     """
+    if not isinstance(classifier, LMUClassifier):
+        raise ValidationError(
+            f"Must be an LMUClassifier (classifier={classifier!r}); give the "
+            "classifier whose sequences to score",
+            attr="classifier",
+        )
+    if network is not None and classifier not in network.all_networks:
+        raise ValidationError(
+            f"The classifier is not part of the network (network={network!r}); "
+            "give the network that contains it, or network=None",
+            attr="network",
+        )
+    if not callable(simulator):
+        raise ValidationError(
+            f"Must be a simulator class (simulator={simulator!r}); give e.g. "
+            "nengo.Simulator or nengo_loihi.Simulator",
+            attr="simulator",
+        )
     cell = classifier.cell
     x = as_sequences(x, cell.input_d)
     feedback = [
@@ -321,7 +343,8 @@ def classify_stream(
         warnings.warn(
             f"The cell has feedback ({', '.join(feedback)}=True) whose state the "
             "gaps between sequences may not reset; the scores may depend on the "
-            "sequences before"
+            "sequences before: give a longer gap, or use a cell without feedback "
+            "to score sequences from rest"
         )
     if gap is None:
         gap = cell.discrete.settling_steps(rtol=SETTLED)

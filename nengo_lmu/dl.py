@@ -3,8 +3,8 @@ The NengoDL backend: training and evaluating LMU models in `nengo_dl.Simulator`.
 
 The networks of nengo_lmu mark for NengoDL what trains and what is probed
 (`nengo_lmu.config`); this module holds the training loop and the evaluations
-that go with `.LMUClassifier`, which need a `nengo_dl.Simulator`. It imports
-neither nengo_dl nor TensorFlow itself: they come with the simulator given.
+that go with `.LMUClassifier`, which need a `nengo_dl.Simulator`. nengo_dl is
+imported inside the functions that use it, so this module imports without it.
 """
 
 import tempfile
@@ -15,7 +15,7 @@ import numpy as np
 from nengo.exceptions import SimulationError, ValidationError
 
 from nengo_lmu.classifier import as_labels, as_sequences
-from nengo_lmu.params import IntParam, at_least, validate
+from nengo_lmu.params import IntParam, at_least, shown, validate
 
 EPOCHS = at_least("epochs", 1, "give the maximum number of epochs")
 PATIENCE = IntParam(
@@ -50,6 +50,7 @@ def classify(sim, classifier, x):
     (n, n_classes) np.ndarray
         The scores (logits) after the last step of each sequence.
     """
+    _check_simulator(sim, classifier)
     padded, n = _batched(sim, as_sequences(x, classifier.cell.input_d))
     # one minibatch per call: nengo_dl 3.6 cannot feed several minibatches to a
     # network with a Node of size 0 (LegendreMemory's time-step check)
@@ -92,6 +93,7 @@ def firing_rates(sim, classifier, x):
             attr="probe_neurons",
             obj=classifier,
         )
+    _check_simulator(sim, classifier)
     x = as_sequences(x, classifier.cell.input_d)
     padded, _ = _batched(sim, x[: sim.minibatch_size])
     out = sim.predict({classifier.input: padded}, stateful=False, verbose=0)
@@ -152,11 +154,14 @@ def train_classifier(sim, classifier, train, validation, epochs, patience=None):
     validate(EPOCHS, epochs)
     validate(PATIENCE, patience)
     _check_last_step(sim, classifier)
+    _check_simulator(sim, classifier)
     input_d, n_classes = classifier.cell.input_d, classifier.n_classes
-    x = as_sequences(train[0], input_d, "train")
-    y = as_labels(train[1], len(x), n_classes, "train")
-    val_x = as_sequences(validation[0], input_d, "validation")
-    validation = val_x, as_labels(validation[1], len(val_x), n_classes, "validation")
+    x, y = _pair(train, "train")
+    x = as_sequences(x, input_d, "train")
+    y = as_labels(y, len(x), n_classes, "train")
+    val_x, val_y = _pair(validation, "validation")
+    val_x = as_sequences(val_x, input_d, "validation")
+    validation = val_x, as_labels(val_y, len(val_x), n_classes, "validation")
     n = len(x) - len(x) % sim.minibatch_size
     if n == 0:
         raise ValidationError(
@@ -209,4 +214,34 @@ def _check_last_step(sim, classifier):
             "= False on that network",
             attr="classifier",
             obj=classifier,
+        )
+
+
+def _pair(data, attr):
+    """``data`` as ``(x, y)``: sequences and their classes."""
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise ValidationError(
+            f"Must be a pair (x, y) of sequences and classes ({attr}={shown(data)})"
+            f"; give e.g. {attr}=(x_{attr}, y_{attr})",
+            attr=attr,
+        )
+    return data
+
+
+def _check_simulator(sim, classifier):
+    """Refuse what is not a NengoDL simulator of a network with ``classifier``."""
+    import nengo_dl
+
+    if not isinstance(sim, nengo_dl.Simulator):
+        raise ValidationError(
+            f"Must be a nengo_dl.Simulator (sim={sim!r}); give the simulator of the "
+            "network that contains the classifier",
+            attr="sim",
+        )
+    toplevel = sim.model.toplevel
+    if toplevel is not classifier and classifier not in toplevel.all_networks:
+        raise ValidationError(
+            f"The classifier is not in the simulator's network ({classifier!r}); "
+            "give the simulator built from the network that contains it",
+            attr="classifier",
         )

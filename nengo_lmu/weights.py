@@ -227,7 +227,16 @@ def save_weights(path, weights):
         )
     arrays = {}
     for name, value in weights.items():
-        arrays[name] = np.asarray(value)  # its own dtype, e.g. float32
+        if not isinstance(name, str):
+            raise ValidationError(
+                f"Weight names must be text (name {name!r}); give the weights as "
+                "cell.get_weights(sim) names them",
+                attr="weights",
+            )
+        try:
+            arrays[name] = np.asarray(value)  # its own dtype, e.g. float32
+        except (TypeError, ValueError):
+            arrays[name] = np.asarray(None)
         numeric = np.issubdtype(arrays[name].dtype, np.number)
         if not numeric or not np.all(np.isfinite(arrays[name])):
             raise ValidationError(
@@ -235,6 +244,13 @@ def save_weights(path, weights):
                 "weights of a trained cell (cell.get_weights(sim))",
                 attr="weights",
             )
+    path = _npz(path)
+    if not path.parent.is_dir():
+        raise ValidationError(
+            f"No such directory ({path.parent}); give a path in an existing "
+            "directory",
+            attr="path",
+        )
     path = _npz(path)
     np.savez(path, **arrays)
     return path
@@ -267,18 +283,43 @@ def load_weights(path):
             attr="path",
         )
     try:
-        with np.load(path, allow_pickle=False) as data:
-            return {name: data[name] for name in data.files}
+        data = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        data, reason = None, error
+    else:
+        reason = "not an .npz archive"
+    if not isinstance(data, np.lib.npyio.NpzFile):
         raise ValidationError(
-            f"Not a weights file ({path}: {error}); give a file written by "
+            f"Not a weights file ({path}: {reason}); give a file written by "
             "save_weights",
             attr="path",
-        ) from None
+        )
+    with data:
+        try:
+            weights = {name: data[name] for name in data.files}
+        except ValueError as error:  # e.g. objects, which need pickle
+            raise ValidationError(
+                f"Not a weights file ({path}: {error}); give a file written by "
+                "save_weights",
+                attr="path",
+            ) from None
+    for name, value in weights.items():
+        if not np.issubdtype(value.dtype, np.number) or not np.all(np.isfinite(value)):
+            raise ValidationError(
+                f"Weight {name!r} in {path} is not finite numbers; give a file "
+                "of trained weights, written by save_weights",
+                attr="path",
+            )
+    return weights
 
 
 def _npz(path):
     """``path`` as numpy's savez writes it: with ``.npz`` added if missing."""
+    if not isinstance(path, (str, pathlib.PurePath)):
+        raise ValidationError(
+            f"Must be a file path (path={path!r}); give e.g. 'weights.npz'",
+            attr="path",
+        )
     path = pathlib.Path(path)
     return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
 
@@ -303,7 +344,8 @@ def weights_from_keras(layer):
     cell = getattr(cell, "cell", cell)
     if getattr(cell, "trainable_theta", False):
         raise ValidationError(
-            "LMUCell's theta is fixed; convert a layer with trainable_theta=False",
+            "LMUCell's theta is fixed (trainable_theta=True); give a layer with "
+            "trainable_theta=False",
             attr="layer",
         )
     hidden = getattr(cell, "hidden_cell", None)
@@ -311,7 +353,7 @@ def weights_from_keras(layer):
     if kind not in KERAS_HIDDEN:
         raise ValidationError(
             f"LMUCell's hidden layer is a SimpleRNNCell or a Dense layer; this "
-            f"layer's is a {kind}; convert a keras-lmu layer with "
+            f"layer's is a {kind} (layer={layer!r}); give a keras-lmu layer with "
             "hidden_cell=tf.keras.layers.SimpleRNNCell(units) or Dense(units)",
             attr="layer",
         )
@@ -322,6 +364,12 @@ def weights_from_keras(layer):
             f"The keras hidden layer's activation is {activation}; LMUCell's "
             f"default hidden neurons are nengo.Tanh(tau_ref=1): give "
             f"hidden_neuron_type={neurons} to compute the same"
+        )
+    if getattr(cell, "kernel", None) is None or getattr(hidden, "kernel", None) is None:
+        raise ValidationError(
+            f"The layer has no weights yet (layer={layer!r}); give a built layer "
+            "(call it on an input, or train it, first)",
+            attr="layer",
         )
     hidden_to_memory = getattr(cell, "hidden_to_memory", False)
     kernel = cell.kernel.numpy()
