@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.params import at_least, positive, validate
+from nengo_lmu.params import IntParam, at_least, positive, validate
 
 #: Size of the test split of `psdigits`, and of its validation split.
 PSDIGITS_TEST, PSDIGITS_VALIDATION = 360, 157
@@ -72,15 +72,8 @@ def psdigits(permutation_seed=0, split_seed=0):
         with ``x`` of shape (n, 64, 1) (float32) and ``y`` of shape (n,)
         (integer classes 0-9).
     """
-    for value, attr in (
-        (permutation_seed, "permutation_seed"),
-        (split_seed, "split_seed"),
-    ):
-        if not isinstance(value, (int, np.integer)) or value < 0:
-            raise ValidationError(
-                f"Must be a non-negative integer ({attr}={value!r}); give a seed",
-                attr=attr,
-            )
+    permutation_seed = validate(seed_param("permutation_seed"), permutation_seed)
+    split_seed = validate(seed_param("split_seed"), split_seed)
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
@@ -104,6 +97,11 @@ def psdigits(permutation_seed=0, split_seed=0):
     }
 
 
+def seed_param(name):
+    """A descriptor for a random seed: an integer numpy's generators take."""
+    return IntParam(name, low=0, high=2**32 - 1, hint="give a seed, e.g. 0")
+
+
 def hold(x, steps_per_sample):
     """
     Present every step of sequences ``x`` for ``steps_per_sample`` time steps.
@@ -125,7 +123,19 @@ def hold(x, steps_per_sample):
             f"Must be an integer ({steps_per_sample=}); give a number of steps",
             attr="steps_per_sample",
         )
-    return np.repeat(x, int(steps_per_sample), axis=1)
+    array = np.asarray(x)  # its own dtype: psMNIST held is large
+    if not np.issubdtype(array.dtype, np.number) or array.ndim < 2:
+        raise ValidationError(
+            f"Must be sequences of numbers (x of shape {array.shape}, dtype "
+            f"{array.dtype}); give an array (n, steps, d)",
+            attr="x",
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValidationError(
+            "Must be finite (x holds NaN or infinite values); give finite sequences",
+            attr="x",
+        )
+    return np.repeat(array, int(steps_per_sample), axis=1)
 
 
 def _mnist_cache():
@@ -197,6 +207,12 @@ def load_mnist(path=None):
         path = _mnist_cache()
         if not path.exists():
             _download_mnist(path)
+    if not isinstance(path, (str, os.PathLike)):
+        raise ValidationError(
+            f"Must be a file path (path={path!r}); give the path of a keras-format "
+            "mnist.npz, or None to download it",
+            attr="path",
+        )
     path = Path(path)
     if not path.is_file():
         raise ValidationError(
@@ -205,9 +221,12 @@ def load_mnist(path=None):
             attr="path",
         )
     try:
-        with np.load(path, allow_pickle=False) as f:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise ValueError("a single array, not an .npz archive")
+        with loaded as f:
             arrays = {key: f[key] for key in MNIST_KEYS if key in f}
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, EOFError) as e:
         raise ValidationError(
             f"Not an .npz file (path={str(path)!r}: {e}); give the path of a "
             f"keras-format mnist.npz",
@@ -225,8 +244,8 @@ def load_mnist(path=None):
         if x.ndim != 3 or y.shape != x.shape[:1]:
             raise ValidationError(
                 f"{str(path)!r} has x_{split} of shape {x.shape} and y_{split} of "
-                f"shape {y.shape}; a keras-format mnist.npz has images (n, 28, 28) "
-                f"and classes (n,)",
+                f"shape {y.shape}; give a keras-format mnist.npz, with images "
+                "(n, 28, 28) and classes (n,)",
                 attr="path",
             )
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
@@ -310,15 +329,7 @@ def psmnist(path=None, permutation_seed=0, n_validation=10000):
     ConnectionError
         If MNIST has to be downloaded and cannot be (see `load_mnist`).
     """
-    if (
-        isinstance(permutation_seed, bool)
-        or not isinstance(permutation_seed, (int, np.integer))
-        or permutation_seed < 0
-    ):
-        raise ValidationError(
-            f"Must be a non-negative integer ({permutation_seed=}); give a seed",
-            attr="permutation_seed",
-        )
+    permutation_seed = validate(seed_param("permutation_seed"), permutation_seed)
     n_validation = validate(
         at_least("n_validation", 1, "give a number of training images"), n_validation
     )
@@ -326,7 +337,7 @@ def psmnist(path=None, permutation_seed=0, n_validation=10000):
     if n_validation >= len(x_train):
         raise ValidationError(
             f"Must be less than the {len(x_train)} training images "
-            f"({n_validation=}); hold out fewer for validation",
+            f"({n_validation=}); give fewer images to hold out for validation",
             attr="n_validation",
         )
 

@@ -11,10 +11,16 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.params import IntParam, validate
+from nengo_lmu.params import ArrayParam, EnumParam, IntParam, validate
 
 # what delay_nrmse divides the RMS error by (see its docstring)
 NORMALIZATIONS = ("input", "target", "whole_input")
+NORMALIZE = EnumParam(
+    "normalize",
+    values=NORMALIZATIONS,
+    hint="the docstring of delay_nrmse says what each divides by",
+)
+MEASURED = "give the probed values, finite numbers"
 
 
 def rms(x, axis=None):
@@ -60,11 +66,12 @@ def nrmse(actual, target, axis=None):
         If the shapes differ, or the target's RMS is zero (the ratio is
         undefined).
     """
-    actual, target = np.asarray(actual), np.asarray(target)
+    actual = validate(ArrayParam("actual", MEASURED), actual)
+    target = validate(ArrayParam("target", MEASURED), target)
     if actual.shape != target.shape:
         raise ValidationError(
             f"Must have the shape of target (actual.shape={actual.shape}, "
-            f"target.shape={target.shape}); index both with the same steps, "
+            f"target.shape={target.shape}); give both for the same steps, "
             "e.g. nrmse(y[k], target[k])",
             attr="actual",
         )
@@ -135,11 +142,12 @@ def delay_nrmse(output, signal, delay_steps, warmup_steps=None, normalize="input
         If the shapes differ, the steps are out of range, ``normalize`` is not
         one of the above, or the RMS divided by is zero.
     """
-    output, signal = np.asarray(output), np.asarray(signal)
+    output = validate(ArrayParam("output", MEASURED), output)
+    signal = validate(ArrayParam("signal", MEASURED), signal)
     if output.ndim == 0 or output.shape != signal.shape:
         raise ValidationError(
             f"Must have the shape of signal, one row per time step "
-            f"(output.shape={output.shape}, signal.shape={signal.shape}); probe "
+            f"(output.shape={output.shape}, signal.shape={signal.shape}); give "
             "both from the same run, e.g. sim.data[p_out] and sim.data[p_in]",
             attr="output",
         )
@@ -147,12 +155,7 @@ def delay_nrmse(output, signal, delay_steps, warmup_steps=None, normalize="input
     _check_steps(delay_steps, "delay_steps", 0, n_steps)
     warmup_steps = delay_steps if warmup_steps is None else warmup_steps
     _check_steps(warmup_steps, "warmup_steps", delay_steps, n_steps)
-    if normalize not in NORMALIZATIONS:
-        raise ValidationError(
-            f"Must be one of {NORMALIZATIONS} ({normalize=!r}); see the docstring "
-            "of delay_nrmse for what each divides by",
-            attr="normalize",
-        )
+    normalize = validate(NORMALIZE, normalize)
 
     k = np.arange(warmup_steps, n_steps)
     target = signal[k - delay_steps]
