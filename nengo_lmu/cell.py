@@ -15,6 +15,7 @@ from nengo.exceptions import ValidationError
 from nengo_lmu.config import fix, fix_all
 from nengo_lmu.memory import LegendreMemory
 from nengo_lmu.plan import CellPlan
+from nengo_lmu.timestep import TimestepCheck
 from nengo_lmu.weights import weight_rng
 
 
@@ -218,6 +219,7 @@ class LMUCell(nengo.Network):
             self._make_memory()
             self._make_hidden()
             fix(self, self.fixed)
+            TimestepCheck(self.dt, repr(self))
 
     def _make_plan(self, arguments, rng):
         """The `.CellPlan` (subclasses plan for their backend)."""

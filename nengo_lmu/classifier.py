@@ -264,8 +264,8 @@ _MOVED_TO_DL = ("accuracy", "classify", "firing_rates", "train_classifier")
 def __getattr__(name):
     if name in _MOVED_TO_DL:
         warnings.warn(
-            f"nengo_lmu.classifier.{name} moved to nengo_lmu.dl.{name}; the old "
-            "name will be removed in the next release",
+            f"nengo_lmu.classifier.{name} moved to nengo_lmu.dl.{name}; use "
+            f"nengo_lmu.dl.{name}: the old name will be removed in the next release",
             DeprecationWarning,
             stacklevel=2,
         )

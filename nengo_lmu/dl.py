@@ -52,8 +52,7 @@ def classify(sim, classifier, x):
     """
     _check_simulator(sim, classifier)
     padded, n = _batched(sim, as_sequences(x, classifier.cell.input_d))
-    # one minibatch per call: nengo_dl 3.6 cannot feed several minibatches to a
-    # network with a Node of size 0 (LegendreMemory's time-step check)
+    # one minibatch per call: the memory of a call stays that of one minibatch
     scores = [
         sim.predict({classifier.input: batch}, stateful=False, verbose=0)[
             classifier.probe

@@ -15,8 +15,9 @@ _MOVED = ("DISCRETIZERS", "discretize", "settling_steps", "simulate", "state_bou
 def __getattr__(name):
     if name in _MOVED:
         warnings.warn(
-            f"nengo_lmu.linear.{name} moved to nengo_lmu.system.{name}; "
-            "nengo_lmu.linear will be removed in the next release",
+            f"nengo_lmu.linear.{name} moved to nengo_lmu.system.{name}; use "
+            f"nengo_lmu.system.{name}: nengo_lmu.linear will be removed in the next "
+            "release",
             DeprecationWarning,
             stacklevel=2,
         )

@@ -4,7 +4,7 @@ import warnings
 
 import nengo
 import numpy as np
-from nengo.exceptions import SimulationError, ValidationError
+from nengo.exceptions import ValidationError
 from nengo.utils.network import with_self
 
 from nengo_lmu.legendre import LegendreDelay, delay_fractions
@@ -24,6 +24,7 @@ from nengo_lmu.plan import (
     plan_memory,
 )
 from nengo_lmu.system import DISCRETIZERS
+from nengo_lmu.timestep import TimestepCheck
 
 LAYOUTS = ("per_dimension", "per_memory")
 MIN_NEURONS_PER_DIMENSION = 10
@@ -60,38 +61,6 @@ SOLVER = SolverParam(
     hint="give a nengo solver, e.g. nengo.solvers.LstsqL2(reg=0.01), or None",
 )
 N_SAMPLES = at_least("n_samples", 2, "give the number of window samples, e.g. 12")
-
-
-class CheckTimestep(nengo.Process):
-    """
-    A process with no output that refuses to run at an unexpected time step.
-
-    Networks whose connection weights are computed for one ``dt`` hold one of these
-    in a Node, so that a simulator with another ``dt`` fails at build time instead
-    of running the wrong dynamics.
-
-    Parameters
-    ----------
-    dt : float
-        The time step the network was built for, in seconds.
-    owner : str
-        Names the network in the error message.
-    """
-
-    def __init__(self, dt, owner):
-        self.dt = dt
-        self.owner = owner
-        super().__init__(default_size_in=0, default_size_out=0)
-
-    def make_step(self, shape_in, shape_out, dt, rng, state):
-        if not np.isclose(dt, self.dt, rtol=1e-9, atol=0):
-            raise SimulationError(
-                f"{self.owner} was mapped for dt={self.dt} but the simulator runs at "
-                f"dt={dt}; build it with dt={dt}, or run the simulator at "
-                f"dt={self.dt}"
-            )
-        empty = np.zeros(0)
-        return lambda t: empty
 
 
 class LegendreMemory(nengo.Network):
@@ -305,7 +274,7 @@ class LegendreMemory(nengo.Network):
             self.population = self._make_population()
             self.state = self._make_state()
             self._connect()
-            nengo.Node(CheckTimestep(self.dt, repr(self)), label="check_dt")
+            TimestepCheck(self.dt, repr(self))
         self.output = self.add_output(r=1.0)
         self.output.label = "output"
 

@@ -12,6 +12,29 @@ import nengo
 import numpy as np
 from nengo.exceptions import ValidationError
 
+from nengo_lmu.params import (
+    DT,
+    ArrayParam,
+    NumberParam,
+    SolverParam,
+    SynapseParam,
+    validate,
+)
+
+SIGNAL = "give the values to represent, finite numbers, one row per time step"
+MEASURED_SYNAPSE = SynapseParam(
+    "synapse", hint="give the synapse the output is used through, e.g. 0.1"
+)
+MEASURED_SOLVER = SolverParam(
+    "solver", optional=True, hint="give a nengo solver, or None for nengo's default"
+)
+SKIP = NumberParam(
+    "skip",
+    low=0,
+    high=0.9,
+    hint="give the fraction of the run left out at the start, e.g. 0.1",
+)
+
 
 def measure_lead_gain(ensembles, synapse, dt, signal, solver=None, skip=0.1, seed=0):
     """
@@ -64,15 +87,27 @@ def measure_lead_gain(ensembles, synapse, dt, signal, solver=None, skip=0.1, see
     """
     if isinstance(ensembles, nengo.Ensemble):
         ensembles = [ensembles]
+    if not isinstance(ensembles, (list, tuple)) or not all(
+        isinstance(ensemble, nengo.Ensemble) for ensemble in ensembles
+    ):
+        raise ValidationError(
+            f"Must be a nengo.Ensemble or a list of them (ensembles={ensembles!r}); "
+            "give the ensembles to measure",
+            attr="ensembles",
+        )
     for ensemble in ensembles:
         if isinstance(ensemble.neuron_type, nengo.Direct):
             raise ValidationError(
                 f"A Direct-mode ensemble has no neural dynamics ({ensemble}); "
-                "measure ensembles of neurons",
+                "give ensembles of neurons",
                 attr="ensembles",
             )
+    synapse = validate(MEASURED_SYNAPSE, synapse)
+    dt = validate(DT, dt)
+    solver = validate(MEASURED_SOLVER, solver)
+    skip = validate(SKIP, skip)
     d = sum(ensemble.dimensions for ensemble in ensembles)
-    signal = np.asarray(signal, dtype=np.float64)
+    signal = validate(ArrayParam("signal", SIGNAL, ndim=(1, 2)), signal)
     if signal.ndim == 1:
         signal = signal[:, None]
     if signal.ndim != 2 or signal.shape[1] != d or len(signal) < 10:

@@ -184,7 +184,9 @@ def initial_weights(shapes, initializers, given, rng, obj=None):
             try:
                 value = validate(ArrayParam(name, hint), given[name])  # a copy
             except ValidationError as error:
-                raise ValidationError(error.args[0], attr="weights", obj=obj) from None
+                raise ValidationError(
+                    f"Weight {name!r}: {error.args[0]}", attr="weights", obj=obj
+                ) from None
             if value.shape != shape:
                 raise ValidationError(
                     f"{name} has shape {value.shape}; this cell needs {shape}: {hint}",

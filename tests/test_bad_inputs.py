@@ -2746,8 +2746,9 @@ CASES += [
     ),
     (
         "loihi.state_peaks(plain LMUCell)",
+        # the cell trained in NengoDL: the peaks a LoihiLMUCell of it would send
         lambda: loihi().state_peaks(cell(), np.ones((2, 12, 1))),
-        Refused("cell", r"LMUCell"),
+        Accepted(lambda peaks: peaks.shape == (3,) and np.all(peaks > 0)),
     ),
     (
         "loihi.state_peaks(x 2-D)",
@@ -2827,77 +2828,6 @@ CASES += [
 
 #: Cases the library does not meet yet: what happens now.
 XFAIL = {
-    "LMUCell in nengo.Simulator(dt=0.002)": (
-        "accepted silently: runs Ad, Bd made for dt=0.001 at dt=0.002 (no dt " "check)"
-    ),
-    "initial_weights(given NaN)": "accepted silently: returns {'a': array([ 1., nan])}",
-    "measure_lead_gain(Direct)": (
-        "no fix word in: ensembles: A Direct-mode ensemble has no neural "
-        "dynamics (<Ensemble (unlabeled)>); measure ensembles of neurons"
-    ),
-    "measure_lead_gain(ensembles='ens')": (
-        "raises AttributeError: 'str' object has no attribute 'neuron_type'"
-    ),
-    "measure_lead_gain(signal NaN)": (
-        "raises LinAlgError: SVD did not converge in Linear Least Squares"
-    ),
-    "measure_lead_gain(synapse='x')": (
-        "value not shown: Probe.synapse: Must be of type 'Synapse' (got type " "'str')."
-    ),
-    "measure_lead_gain(dt=0)": (
-        "refused as attr 'presentation_time': PresentInput.presentation_time: "
-        "Value must be greater than 0 (got 0)"
-    ),
-    "measure_lead_gain(skip=1)": (
-        "returns lead [nan], gain [0.] (fit on no step); RuntimeWarning: "
-        "invalid value"
-    ),
-    "measure_lead_gain(skip=-0.5)": (
-        "accepted silently: fits on the last half of the signal"
-    ),
-    "measure_lead_gain(solver='x')": (
-        "value not shown: Probe.solver: Must be of type 'Solver' (got type " "'str')."
-    ),
-    "LoihiLMUCell(state_range='big')": (
-        "raises ValueError: could not convert string to float: 'big'"
-    ),
-    "loihi.choose_input_copies(copies already)": (
-        "no fix word in: LoihiLegendreMemory.memory: The memory's input is "
-        "already shared between copies (input_copies=[2, 2, 2]); choose them "
-        "for a memory ..."
-    ),
-    "loihi.state_peaks(memory_to_memory)": (
-        "no fix word in: cell: The memory's input depends on the cell's "
-        "feedback (memory_to_memory); measure the state in a simulation instead"
-    ),
-    "loihi.state_peaks(plain LMUCell)": (
-        "raises AttributeError: 'LMUCell' object has no attribute 'chip_tau'"
-    ),
-    "loihi.state_peaks(x 2-D)": (
-        "raises ValueError: matmul: Input operand 1 has a mismatch in its core "
-        "dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size 1 is "
-        "differen..."
-    ),
-    "loihi.state_peaks(x NaN)": (
-        "refused as attr 'u': u: Input holds NaN or infinite values (u); give "
-        "finite inputs"
-    ),
-    "loihi.state_peaks(weights={})": "raises KeyError: 'input_encoders'",
-    "nengo_lmu.linear.discretize": (
-        "no fix word in: ['nengo_lmu.linear.discretize moved to "
-        "nengo_lmu.system.discretize; nengo_lmu.linear will be removed in the "
-        "next release']"
-    ),
-    "nengo_lmu.linear.simulate": (
-        "no fix word in: ['nengo_lmu.linear.simulate moved to "
-        "nengo_lmu.system.simulate; nengo_lmu.linear will be removed in the "
-        "next release']"
-    ),
-    "nengo_lmu.classifier.accuracy": (
-        "no fix word in: ['nengo_lmu.classifier.accuracy moved to "
-        "nengo_lmu.dl.accuracy; the old name will be removed in the next "
-        "release']"
-    ),
 }
 
 

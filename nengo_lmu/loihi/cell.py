@@ -14,7 +14,7 @@ from nengo_lmu.loihi.chip import (
     chip_neuron_model,
     runs_on_chip,
 )
-from nengo_lmu.params import positive
+from nengo_lmu.params import ArrayParam, positive, validate
 from nengo_lmu.plan import CellPlan
 from nengo_lmu.system import LinearSystem
 
@@ -144,7 +144,11 @@ class LoihiCellPlan(CellPlan):
             change = LinearSystem(Ad, (Ad - a * np.eye(self.order)) @ Bd, dt=self.dt)
             bound = np.abs(Bd[:, 0]) + change.state_bound()
             return np.kron(u_max, bound / (1 - a))
-        state_range = np.asarray(given, dtype=float)
+        hint = (
+            f"give the largest value sent for each of the {n_states} states, or "
+            "one number for all"
+        )
+        state_range = validate(ArrayParam("state_range", hint), given)
         if state_range.size == 1:
             state_range = np.full(n_states, state_range.item())
         if state_range.shape != (n_states,) or not np.all(
@@ -335,5 +339,11 @@ def _chip_tau(cell):
 
 
 def input_decay(cell):
-    """Decay per step of the chip's filter on what the host sends."""
-    return np.exp(-cell.dt / cell.chip_tau)
+    """
+    Decay per step of the chip's filter on what the host sends.
+
+    ``cell`` is a `LoihiLMUCell` (or its plan), or any `.LMUCell` with the same
+    options, whose chip filter is then the one a `LoihiLMUCell` would have.
+    """
+    tau = getattr(cell, "chip_tau", None) or _chip_tau(cell)
+    return np.exp(-cell.dt / tau)

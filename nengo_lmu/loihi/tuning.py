@@ -7,6 +7,7 @@ import nengo
 import numpy as np
 from nengo.exceptions import BuildError, ValidationError
 
+from nengo_lmu.classifier import as_sequences
 from nengo_lmu.loihi.cell import input_decay
 from nengo_lmu.loihi.chip import import_nengo_loihi
 from nengo_lmu.loihi.memory import LoihiLegendreMemory
@@ -59,8 +60,8 @@ def choose_input_copies(memory, max_copies=MAX_INPUT_COPIES):
     if np.any(getattr(memory, "input_copies", 1) > 1):
         raise ValidationError(
             f"The memory's input is already shared between copies "
-            f"(input_copies={list(memory.input_copies)}); choose them for a memory "
-            "built with input_copies=1",
+            f"(input_copies={list(memory.input_copies)}); give a memory built with "
+            "input_copies=1",
             attr="memory",
             obj=memory,
         )
@@ -138,11 +139,18 @@ def state_peaks(cell, x, weights=None):
     if feedback:
         raise ValidationError(
             f"The memory's input depends on the cell's feedback ({feedback[0]}); "
-            "measure the state in a simulation instead",
+            "give state_range from a simulation of the data instead",
             attr="cell",
         )
     weights = cell.weights if weights is None else weights
-    x = np.asarray(x, dtype=float)
+    missing = [n for n in ("input_encoders", "memory_bias") if n not in weights]
+    if "input_encoders" in missing or (cell.options["use_bias"] and missing):
+        raise ValidationError(
+            f"The weights lack {missing} (weights has {sorted(weights)}); give the "
+            "cell's weights, e.g. cell.get_weights(sim)",
+            attr="weights",
+        )
+    x = as_sequences(x, cell.input_d)
     u = x @ np.asarray(weights["input_encoders"]).T
     if cell.options["use_bias"]:
         u = u + weights["memory_bias"]
