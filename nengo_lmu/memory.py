@@ -28,6 +28,8 @@ from nengo_lmu.timestep import TimestepCheck
 
 LAYOUTS = ("per_dimension", "per_memory")
 MIN_NEURONS_PER_DIMENSION = 10
+#: Neurons above which a memory warns that it takes minutes to build.
+LARGE_MEMORY = 50_000
 RECTIFIED_LINEAR = (nengo.RectifiedLinear, nengo.SpikingRectifiedLinear)
 # default decoder solvers: spiking neurons' decoders see spike noise, which more
 # regularization filters (LIF, 4,800 neurons: 0.0208 delay NRMSE at 0.01, 0.0196
@@ -259,6 +261,13 @@ class LegendreMemory(nengo.Network):
                 f"{n - n % ensembles}",
                 attr="n_neurons",
                 obj=self,
+            )
+        total = self.neurons_per_memory * self.size_in
+        if total > LARGE_MEMORY:
+            warnings.warn(
+                f"A memory of {total:,} neurons takes minutes to build, and to "
+                "measure its neurons' lead and gain (neuron_lead='auto'); give "
+                "fewer neurons per state dimension if you do not need them"
             )
         self.discretizer = validate(DISCRETIZER, discretizer, self)
         check_euler(self.system, self.dt, self.discretizer, self)

@@ -2827,8 +2827,7 @@ CASES += [
 ]
 
 #: Cases the library does not meet yet: what happens now.
-XFAIL = {
-}
+XFAIL = {}
 
 
 def params():

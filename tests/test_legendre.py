@@ -1,3 +1,5 @@
+import warnings
+
 import nengo
 import numpy as np
 import pytest
@@ -197,3 +199,17 @@ def test_unstable_euler_is_refused():
 def test_invalid_window_samples():
     with pytest.raises(ValidationError, match="n_samples=1"):
         LegendreDelay(0.1, 6).window(1)
+
+
+def test_slow_discretization_warns_before_it_starts():
+    system = LegendreDelay(1.0, 2000)
+    with warnings.catch_warnings():
+        # as an error, the warning stops the discretization before it starts
+        warnings.simplefilter("error")
+        with pytest.raises(UserWarning, match="order-2000 system.*minutes"):
+            system.discretize(0.001)
+
+
+def test_orders_that_do_not_fit_in_memory_are_refused():
+    with pytest.raises(ValidationError, match=r"order=1000000.*at most 8192"):
+        LegendreDelay(1.0, 10**6)

@@ -311,3 +311,9 @@ def test_input_size_mismatch():
         mem = LegendreMemory(6, 0.1, n_neurons=600, size_in=1)
         with pytest.raises(ValidationError, match="size"):
             nengo.Connection(stim, mem.input)
+
+
+def test_a_large_memory_warns_that_it_takes_minutes():
+    with nengo.Network():
+        with pytest.warns(UserWarning, match="60,000 neurons takes minutes"):
+            LegendreMemory(6, 0.1, n_neurons=60_000, neuron_type=nengo.Direct())
