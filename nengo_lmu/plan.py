@@ -45,6 +45,8 @@ SCALE_FLOOR = 0.1
 # seconds of the ideal state response on which the neurons' lead and gain are
 # measured (10 and 30 s measure the same)
 LEAD_GAIN_DURATION = 5.0
+# the longest period of the default process (its samples take memory)
+MAX_DEFAULT_PERIOD = 3600.0
 # most measurements kept by the cache
 CACHE_SIZE = 64
 #: A memory's window must span at least this many simulator time steps.
@@ -154,9 +156,15 @@ def default_process(order, theta):
     -------
     nengo.processes.WhiteSignal
     """
-    return nengo.processes.WhiteSignal(
-        period=10 * theta + 10, high=order / (4 * theta), rms=0.3
-    )
+    period = 10 * theta + 10
+    if period > MAX_DEFAULT_PERIOD:
+        raise ValidationError(
+            f"The default process would be white noise of period {period:.3g} s, "
+            f"up to {order / (4 * theta):.3g} Hz (theta={theta}): too long to "
+            "generate; give a process that looks like the memory's input",
+            attr="process",
+        )
+    return nengo.processes.WhiteSignal(period=period, high=order / (4 * theta), rms=0.3)
 
 
 def plan_memory(

@@ -317,3 +317,9 @@ def test_a_large_memory_warns_that_it_takes_minutes():
     with nengo.Network():
         with pytest.warns(UserWarning, match="60,000 neurons takes minutes"):
             LegendreMemory(6, 0.1, n_neurons=60_000, neuron_type=nengo.Direct())
+
+
+def test_a_window_too_long_for_the_default_process_needs_a_process():
+    with nengo.Network():
+        with pytest.raises(ValidationError, match=r"theta=1000000000.*give a process"):
+            LegendreMemory(6, 1e9, n_neurons=600)
