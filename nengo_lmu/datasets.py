@@ -74,8 +74,14 @@ def psdigits(permutation_seed=0, split_seed=0):
     """
     permutation_seed = validate(seed_param("permutation_seed"), permutation_seed)
     split_seed = validate(seed_param("split_seed"), split_seed)
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
+    try:
+        from sklearn.datasets import load_digits
+        from sklearn.model_selection import train_test_split
+    except ImportError as error:
+        raise ImportError(
+            "psdigits needs scikit-learn's digits; install it with "
+            "`pip install nengo-lmu[examples]` (or scikit-learn)"
+        ) from error
 
     digits = load_digits()
     x = permute_pixels(digits.images / 16.0, permutation_seed).astype(np.float32)

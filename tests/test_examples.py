@@ -22,14 +22,20 @@ NENGORC = "[decoder_cache]\nenabled = False\n"
 EXAMPLES = sorted(EXAMPLE_DIR.glob("[!_]*.py"))
 
 
+# what the library's functions an example imports need in their turn
+INDIRECT = {"psdigits": "sklearn"}
+
+
 def imported_packages(path):
-    """Top-level packages an example imports, other than the examples' own."""
+    """Top-level packages an example needs, other than the examples' own."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             names.add(node.module.split(".")[0])
+            names.update(INDIRECT.get(alias.name, "") for alias in node.names)
+    names.discard("")
     return {name for name in names if not (EXAMPLE_DIR / f"{name}.py").exists()}
 
 
