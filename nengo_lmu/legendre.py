@@ -190,15 +190,8 @@ class LegendreDelay(LinearSystem):
         """
         dt = validate(DT, dt, self)
         method = validate(DISCRETIZER, method, self)
-        if method == "euler" and self.theta <= self.min_euler_theta(dt):
-            raise ValidationError(
-                f"Euler discretization of order {self.order} at dt={dt} is unstable "
-                f"for theta={self.theta} s; use theta > "
-                f"{self.min_euler_theta(dt):.4g} s, a smaller dt, a lower order, or "
-                "method='zoh'",
-                attr="method",
-                obj=self,
-            )
+        if method == "euler":
+            refuse_unstable_euler(self, dt, "method", self)
         if method == "zoh" and self.order >= SLOW_ORDER:
             warnings.warn(
                 f"Discretizing an order-{self.order} system (the matrix exponential "
@@ -287,3 +280,29 @@ class LegendreDelay(LinearSystem):
         """
         n_samples = validate(N_SAMPLES, n_samples, self)
         return self.readout(np.linspace(0, 1, n_samples), dt=dt)
+
+
+def refuse_unstable_euler(system, dt, name, obj=None):
+    """
+    Refuse Euler's discretization of ``system`` at ``dt`` if it is unstable.
+
+    Parameters
+    ----------
+    system : LegendreDelay
+        The system.
+    dt : float
+        The time step, in seconds.
+    name : str
+        The parameter that chose Euler (``method``, ``discretizer``).
+    obj : object, optional
+        What the parameter belongs to, in the error message.
+    """
+    if system.theta <= system.min_euler_theta(dt):
+        raise ValidationError(
+            f"Euler discretization of order {system.order} at dt={dt} is unstable "
+            f"for theta={system.theta} s ({name}='euler'); use theta > "
+            f"{system.min_euler_theta(dt):.4g} s, a smaller dt, a lower order, or "
+            f"{name}='zoh'",
+            attr=name,
+            obj=obj,
+        )

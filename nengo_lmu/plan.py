@@ -22,7 +22,7 @@ import numpy as np
 from nengo.exceptions import ValidationError
 from nengo.params import FrozenObject
 
-from nengo_lmu.legendre import LegendreDelay
+from nengo_lmu.legendre import LegendreDelay, refuse_unstable_euler
 from nengo_lmu.mapping import check_lead_gain, map_system
 from nengo_lmu.neurons import measure_lead_gain, scaled_neuron_type
 from nengo_lmu.params import (
@@ -530,15 +530,8 @@ def check_window(system, dt, obj):
 
 def check_euler(system, dt, discretizer, obj):
     """Refuse an Euler discretization that would be unstable, naming it."""
-    if discretizer == "euler" and system.theta <= system.min_euler_theta(dt):
-        raise ValidationError(
-            f"Euler discretization of order {system.order} at dt={dt} is unstable "
-            f"for theta={system.theta} s (discretizer='euler'); use theta > "
-            f"{system.min_euler_theta(dt):.4g} s, a smaller dt, a lower order, or "
-            "discretizer='zoh'",
-            attr="discretizer",
-            obj=obj,
-        )
+    if discretizer == "euler":
+        refuse_unstable_euler(system, dt, "discretizer", obj)
 
 
 def check_synapse(synapse, obj):
