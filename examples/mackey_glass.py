@@ -24,8 +24,8 @@
 # a prediction 15 steps ahead, the error as NRMSE. Simplified here: one LMU
 # layer (not a stack), a few thousand parameters (not ~18k), a short window
 # and a few epochs, so that the full run takes minutes on 2 cores; the
-# paper's exact data split, window length and training schedule could not be
-# checked from this machine, so ours are our own choices (below). The paper
+# paper's exact data split, window length and training schedule are not
+# given in full, so ours are our own choices (below). The paper
 # reports NRMSE **7.94% for an LSTM and 5.44% for the LMU at ~18k
 # parameters**; those are the paper's numbers, not measured here, and not
 # directly comparable with the ones below.
