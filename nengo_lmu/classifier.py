@@ -15,6 +15,7 @@ from nengo.exceptions import ValidationError
 
 from nengo_lmu.cell import LMUCell
 from nengo_lmu.config import keep_last_step
+from nengo_lmu.deprecation import moved
 from nengo_lmu.params import ArrayParam, at_least, shown, validate
 from nengo_lmu.weights import glorot_uniform, weight_rng
 
@@ -258,21 +259,11 @@ def as_labels(y, n, n_classes, attr="y"):
     return array.astype(int)
 
 
-_MOVED_TO_DL = ("accuracy", "classify", "firing_rates", "train_classifier")
-
-
-def __getattr__(name):
-    if name in _MOVED_TO_DL:
-        warnings.warn(
-            f"nengo_lmu.classifier.{name} moved to nengo_lmu.dl.{name}; use "
-            f"nengo_lmu.dl.{name}: the old name will be removed in the next release",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        from nengo_lmu import dl
-
-        return getattr(dl, name)
-    raise AttributeError(f"module 'nengo_lmu.classifier' has no attribute {name!r}")
+__getattr__ = moved(
+    "nengo_lmu.classifier",
+    "nengo_lmu.dl",
+    ("accuracy", "classify", "firing_rates", "train_classifier"),
+)
 
 
 def classify_stream(

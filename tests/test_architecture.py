@@ -118,28 +118,11 @@ def test_import_check_finds_backends(source, package, imported):
     assert any(is_backend(module) for module in found) == imported, found
 
 
-def without_deprecated_forwarding(source):
-    """
-    ``source`` without a module-level ``__getattr__``.
-
-    A module's ``__getattr__`` forwards the names that moved to a backend (with a
-    DeprecationWarning) for one release; it imports the backend only when such
-    a name is used, and goes away with the names.
-    """
-    tree = ast.parse(source)
-    tree.body = [
-        node
-        for node in tree.body
-        if not (isinstance(node, ast.FunctionDef) and node.name == "__getattr__")
-    ]
-    return ast.unparse(tree)
-
-
 @pytest.mark.parametrize("module", sorted(CORE))
 def test_core_imports_no_backend(module):
     path = CORE[module]
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    source = without_deprecated_forwarding(path.read_text())
+    source = path.read_text()
     backends = sorted(
         name for name in imported_modules(source, package) if is_backend(name)
     )
