@@ -628,3 +628,9 @@ def test_cell_refuses_what_the_chip_cannot_run(kwargs, attr):
     with pytest.raises(ValidationError) as info:
         LoihiLMUCell(**dict(CELL, add_to_container=False, **kwargs))
     assert info.value.attr == attr
+
+
+def test_emulator_refuses_a_time_step_the_memory_was_not_mapped_for():
+    net = memory_network(input_copies=1)
+    with pytest.raises(nengo.exceptions.SimulationError, match="dt=0.001.*dt=0.002"):
+        nengo_loihi.Simulator(net, dt=0.002, target="sim", progress_bar=False)
