@@ -17,6 +17,8 @@ from nengo_lmu.system import LinearSystem
 #: A realized system and its coordinates: the original state is ``T`` times it.
 Realization = collections.namedtuple("Realization", ("system", "T", "Tinv"))
 
+#: Standard deviations of a dimension's response that fit inside its radius.
+N_SIGMA = 3.5
 SCALE = ArrayParam("scale", "give one positive scale per state dimension", ndim=1)
 FLOOR = NumberParam(
     "floor",
@@ -73,7 +75,7 @@ class StateScaling:
         duration=30.0,
         warmup=None,
         radius=1.0,
-        n_sigma=3.5,
+        n_sigma=N_SIGMA,
         floor=0.0,
         method="zoh",
         seed=0,
@@ -81,11 +83,13 @@ class StateScaling:
         """
         Scale each dimension to its spread in response to ``process``.
 
-        Each dimension is scaled so that ``n_sigma`` standard deviations of its
-        response reach ``radius``. The standard deviation is a steadier estimate
-        than the peak, which varies from one sample of the process to the next;
-        the peak of a Gaussian-like response over ten thousand steps is about
-        3.5 standard deviations, the default.
+        Each dimension is scaled so that its mean plus ``n_sigma`` standard
+        deviations of its response (in magnitude) reach ``radius``. The standard
+        deviation is a steadier estimate than the peak, which varies from one
+        sample of the process to the next; the peak of a Gaussian-like response
+        over ten thousand steps is about 3.5 standard deviations, the default.
+        The mean counts for inputs that are never negative (pixels, rates,
+        spike counts): their lowest state dimensions sit far from zero.
 
         Parameters
         ----------
@@ -126,7 +130,7 @@ class StateScaling:
                 f" ({process!r}); give an input process that excites every dimension",
                 attr="process",
             )
-        scale = n_sigma * std / radius
+        scale = (np.abs(np.mean(states, axis=0)) + n_sigma * std) / radius
         return cls(np.maximum(scale, floor * np.max(scale)))
 
     @property
