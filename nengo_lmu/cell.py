@@ -88,6 +88,15 @@ class LMUCell(nengo.Network):
         state lags the exact memory by one step (the recurrent synapse's
         delay). Formerly ``memory_neurons``, which still works, with a
         `DeprecationWarning`.
+    replay_memory : bool, optional
+        True builds no memory: ``state`` is an input Node that replays memory
+        states recorded beforehand (in NengoDL, ``{cell.state: states}``, e.g.
+        from `nengo_lmu.dl.record_states`). The hidden layer then trains on the
+        states a memory in spiking neurons really delivers, its errors
+        included, while the memory stays as it is (see `.dl.record_states`).
+        It needs a memory whose input does not depend on weights that train
+        (no ``hidden_to_memory`` or ``memory_to_memory``); ``input_encoders``
+        and ``memory_bias`` are kept as given.
     kernel_initializer : nengo.dists.Distribution, optional
         Initial ``input_encoders`` and ``hidden_encoders``. Default: Glorot
         uniform over the combined kernel, as in keras-lmu.
@@ -116,8 +125,9 @@ class LMUCell(nengo.Network):
         The input ``x``, ``input_d`` dimensions.
     output : nengo.Node
         The hidden state ``h``, ``units`` dimensions (through ``synapse``).
-    memory_input : nengo.Node
-        The memory's input ``u``, ``memory_d`` dimensions.
+    memory_input : nengo.Node or None
+        The memory's input ``u``, ``memory_d`` dimensions (None for a replayed
+        memory).
     state : nengo.Node
         The memory ``m``, ``memory_d * order`` dimensions, memory by memory.
     hidden : nengo.Ensemble
@@ -188,6 +198,7 @@ class LMUCell(nengo.Network):
         scale_firing_rates=1.0,
         synapse=None,
         neural_memory=None,
+        replay_memory=False,
         kernel_initializer=None,
         recurrent_initializer=None,
         hidden_kernel_initializer=None,
@@ -244,7 +255,13 @@ class LMUCell(nengo.Network):
         )
 
     def _make_memory(self):
-        """The memory (exact, or in neurons) and the connections into it."""
+        """The memory (exact, in neurons or replayed) and the connections into it."""
+        if self.replay_memory:
+            self.memory = self.memory_input = None
+            self.state = nengo.Node(
+                np.zeros(self.memory_d * self.order), label="m (replayed)"
+            )
+            return
         if self.neural_memory is None:
             self.memory = None
             self.memory_input = nengo.Node(size_in=self.memory_d, label="u")
@@ -328,7 +345,8 @@ class LMUCell(nengo.Network):
             `.LMUCell` (``weights=...``) to continue from them, e.g. with spiking
             neurons or a spiking memory.
         """
-        weights = {}
+        # weights no connection holds (a replayed memory's) are as given
+        weights = {name: self.weights[name] for name in self.weights}
         for name, conn in self.weight_connections.items():
             weights[name] = np.array(sim.data[conn].weights).reshape(self.shapes[name])
         bias = np.array(sim.data[self.hidden].bias) / self.scale_firing_rates

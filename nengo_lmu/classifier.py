@@ -36,7 +36,8 @@ class LMUClassifier(nengo.Network):
     n_classes : int
         Number of classes (outputs of the readout).
     probe_neurons : bool, optional
-        Also probe the hidden neurons (for `.firing_rates`).
+        Also probe the hidden neurons, and those of a memory in neurons (for
+        `.firing_rates`).
     weights : dict, optional
         Initial weights: the cell's (see `.LMUCell.weights`) and the readout's
         ``readout`` (n_classes, units) and ``readout_bias`` (n_classes,), e.g.
@@ -66,6 +67,9 @@ class LMUClassifier(nengo.Network):
         (`.config.keep_last_step`), so a loss on it is a loss on the last step.
     neuron_probe : nengo.Probe or None
         Probe of the hidden neurons, if ``probe_neurons``.
+    memory_neuron_probes : list of nengo.Probe
+        Probes of the memory's neurons, one per ensemble, if ``probe_neurons``
+        and the memory is in neurons.
     """
 
     def __init__(
@@ -140,6 +144,15 @@ class LMUClassifier(nengo.Network):
                 nengo.Probe(self.cell.hidden.neurons, label="hidden neurons")
                 if probe_neurons
                 else None
+            )
+            memory = self.cell.memory
+            self.memory_neuron_probes = (
+                [
+                    nengo.Probe(ensemble.neurons, label="memory neurons")
+                    for ensemble in memory.state_ensembles
+                ]
+                if probe_neurons and memory is not None
+                else []
             )
             keep_last_step(self.probe)
 

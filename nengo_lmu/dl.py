@@ -11,13 +11,15 @@ import tempfile
 import time
 from pathlib import Path
 
+import nengo
 import numpy as np
 from nengo.exceptions import SimulationError, ValidationError
 
-from nengo_lmu.classifier import as_labels, as_sequences
-from nengo_lmu.params import IntParam, at_least, shown, validate
+from nengo_lmu.classifier import LMUClassifier, as_labels, as_sequences
+from nengo_lmu.params import EnumParam, IntParam, at_least, shown, validate
 
 EPOCHS = at_least("epochs", 1, "give the maximum number of epochs")
+NEURONS = EnumParam("neurons", values=("hidden", "memory"))
 PATIENCE = IntParam(
     "patience", low=1, optional=True, hint="give epochs to wait, or None"
 )
@@ -32,7 +34,7 @@ def _batched(sim, x):
     return x, n
 
 
-def classify(sim, classifier, x):
+def classify(sim, classifier, x, states=None):
     """
     Class scores of sequences in a NengoDL simulator, on their last time step.
 
@@ -44,6 +46,9 @@ def classify(sim, classifier, x):
         The classifier.
     x : (n, steps, input_d) np.ndarray
         Sequences, any number of them (padded to whole minibatches).
+    states : (n, steps, memory_d * order) np.ndarray, optional
+        The memory states to replay, for a cell with ``replay_memory=True``
+        (see `record_states`).
 
     Returns
     -------
@@ -51,20 +56,94 @@ def classify(sim, classifier, x):
         The scores (logits) after the last step of each sequence.
     """
     _check_simulator(sim, classifier)
-    padded, n = _batched(sim, as_sequences(x, classifier.cell.input_d))
+    inputs = _inputs(classifier, x, states)
+    n = len(inputs[classifier.input])
+    inputs = {node: _batched(sim, value)[0] for node, value in inputs.items()}
     # one minibatch per call: the memory of a call stays that of one minibatch
     scores = [
-        sim.predict({classifier.input: batch}, stateful=False, verbose=0)[
-            classifier.probe
-        ][:, -1]
-        for batch in np.split(padded, len(padded) // sim.minibatch_size)
+        sim.predict(
+            {
+                node: value[start : start + sim.minibatch_size]
+                for node, value in inputs.items()
+            },
+            stateful=False,
+            verbose=0,
+        )[classifier.probe][:, -1]
+        for start in range(0, len(inputs[classifier.input]), sim.minibatch_size)
     ]
     return np.concatenate(scores)[:n]
 
 
-def firing_rates(sim, classifier, x):
+def record_states(classifier, x, network=None, minibatch_size=32, **sim_kwargs):
     """
-    Mean firing rate of each hidden neuron over sequences, in Hz.
+    The states a classifier's memory delivers on sequences, at every step.
+
+    Run in a `nengo_dl.Simulator` in minibatches (spiking neurons spike, as in
+    inference). Record a memory in spiking neurons on the training sequences,
+    then train a cell with ``replay_memory=True`` on them: its hidden layer
+    learns from the states the spiking memory really delivers, their errors
+    included, and the spiking cell with the trained weights gives what the
+    trained one does. The memory does not train, so the recording stays valid
+    as long as ``input_encoders`` and ``memory_bias`` are kept.
+
+    Parameters
+    ----------
+    classifier : LMUClassifier
+        A classifier whose cell has its memory (in neurons, or exact).
+    x : (n, steps, input_d) np.ndarray
+        Sequences, held as the cell will see them (`.datasets.hold`).
+    network : nengo.Network, optional
+        The network to simulate, if ``classifier`` is part of one (e.g. for
+        its seed).
+    minibatch_size : int, optional
+        Sequences simulated at once.
+    **sim_kwargs
+        Passed to `nengo_dl.Simulator` (e.g. ``device="/cpu:0"``).
+
+    Returns
+    -------
+    (n, steps, memory_d * order) np.ndarray
+        The memory's ``state``, float32, as the hidden neurons receive it.
+
+    Examples
+    --------
+    See the user guide's recipe "a fully spiking classifier".
+    """
+    import nengo_dl
+
+    cell = classifier.cell if isinstance(classifier, LMUClassifier) else None
+    if cell is None or cell.replay_memory:
+        raise ValidationError(
+            f"Must be an LMUClassifier with a memory of its own ({classifier!r}); "
+            "give the classifier whose memory to record (replay_memory=False)",
+            attr="classifier",
+        )
+    x = as_sequences(x, cell.input_d)
+    with classifier:
+        probe = nengo.Probe(cell.state, synapse=None, label="memory states")
+    try:
+        with nengo_dl.Simulator(
+            classifier if network is None else network,
+            dt=cell.dt,
+            minibatch_size=minibatch_size,
+            progress_bar=False,
+            **sim_kwargs,
+        ) as sim:
+            padded, n = _batched(sim, x)
+            states = [
+                sim.predict({classifier.input: batch}, stateful=False, verbose=0)[
+                    probe
+                ].astype(np.float32)
+                for batch in np.split(padded, len(padded) // minibatch_size)
+            ]
+    finally:
+        classifier.probes.remove(probe)
+    return np.concatenate(states)[:n]
+
+
+def firing_rates(sim, classifier, x, neurons="hidden"):
+    """
+    Mean firing rate of each hidden (or memory) neuron over sequences, in Hz.
 
     For rate neurons, the rate their output stands for (output divided by the
     neuron type's amplitude), so that a rate network shows the rates its
@@ -79,12 +158,15 @@ def firing_rates(sim, classifier, x):
         The classifier.
     x : (n, steps, input_d) np.ndarray
         Sequences; the first minibatch of them is run.
+    neurons : {"hidden", "memory"}, optional
+        The hidden neurons, or those of the memory (in neurons).
 
     Returns
     -------
-    (units,) np.ndarray
+    (n_neurons,) np.ndarray
         Rates averaged over time and sequences.
     """
+    neurons = validate(NEURONS, neurons)
     if classifier.neuron_probe is None:
         raise ValidationError(
             "The classifier does not probe its neurons; build it with "
@@ -92,15 +174,31 @@ def firing_rates(sim, classifier, x):
             attr="probe_neurons",
             obj=classifier,
         )
+    if neurons == "memory" and not classifier.memory_neuron_probes:
+        raise ValidationError(
+            "The classifier's memory has no neurons (neural_memory=None); give "
+            "neurons='hidden', or a classifier with a memory in neurons",
+            attr="neurons",
+        )
     _check_simulator(sim, classifier)
     x = as_sequences(x, classifier.cell.input_d)
     padded, _ = _batched(sim, x[: sim.minibatch_size])
     out = sim.predict({classifier.input: padded}, stateful=False, verbose=0)
-    amplitude = getattr(classifier.cell.hidden_neuron_type, "amplitude", 1.0)
-    return np.mean(out[classifier.neuron_probe], axis=(0, 1)) / amplitude
+    if neurons == "hidden":
+        probes = [classifier.neuron_probe]
+        types = [classifier.cell.hidden_neuron_type]
+    else:
+        probes = classifier.memory_neuron_probes
+        types = [p.target.ensemble.neuron_type for p in probes]
+    return np.concatenate(
+        [
+            np.mean(out[probe], axis=(0, 1)) / getattr(neuron_type, "amplitude", 1.0)
+            for probe, neuron_type in zip(probes, types)
+        ]
+    )
 
 
-def accuracy(sim, classifier, x, y):
+def accuracy(sim, classifier, x, y, states=None):
     """
     Fraction of sequences ``x`` classified as ``y`` (see `.classify`).
 
@@ -110,7 +208,8 @@ def accuracy(sim, classifier, x, y):
     """
     x = as_sequences(x, classifier.cell.input_d)
     y = as_labels(y, len(x), classifier.n_classes)
-    return float(np.mean(np.argmax(classify(sim, classifier, x), axis=-1) == y))
+    scores = classify(sim, classifier, x, states)
+    return float(np.mean(np.argmax(scores, axis=-1) == y))
 
 
 def train_classifier(sim, classifier, train, validation, epochs, patience=None):
@@ -130,8 +229,10 @@ def train_classifier(sim, classifier, train, validation, epochs, patience=None):
     classifier : LMUClassifier
         The classifier to train.
     train, validation : tuple
-        ``(x, y)`` pairs: sequences (n, steps, input_d) and classes (n,). The
-        training sequences are cut to a whole number of minibatches.
+        ``(x, y)`` pairs: sequences (n, steps, input_d) and classes (n,); for a
+        cell with ``replay_memory=True``, ``(x, y, states)`` triples with the
+        memory states to replay (`record_states`). The training sequences are
+        cut to a whole number of minibatches.
     epochs : int
         Maximum number of epochs.
     patience : int, optional
@@ -154,13 +255,19 @@ def train_classifier(sim, classifier, train, validation, epochs, patience=None):
     validate(PATIENCE, patience)
     _check_last_step(sim, classifier)
     _check_simulator(sim, classifier)
-    input_d, n_classes = classifier.cell.input_d, classifier.n_classes
-    x, y = _pair(train, "train")
-    x = as_sequences(x, input_d, "train")
+    n_classes = classifier.n_classes
+    x, y, states = _pair(train, "train")
+    inputs = _inputs(classifier, x, states, "train")
+    x = inputs[classifier.input]
     y = as_labels(y, len(x), n_classes, "train")
-    val_x, val_y = _pair(validation, "validation")
-    val_x = as_sequences(val_x, input_d, "validation")
-    validation = val_x, as_labels(val_y, len(val_x), n_classes, "validation")
+    val_x, val_y, val_states = _pair(validation, "validation")
+    val_inputs = _inputs(classifier, val_x, val_states, "validation")
+    val_x = val_inputs[classifier.input]
+    validation = (
+        val_x,
+        as_labels(val_y, len(val_x), n_classes, "validation"),
+        val_states,
+    )
     n = len(x) - len(x) % sim.minibatch_size
     if n == 0:
         raise ValidationError(
@@ -175,7 +282,7 @@ def train_classifier(sim, classifier, train, validation, epochs, patience=None):
         for epoch in range(epochs):
             start = time.perf_counter()
             fit = sim.fit(
-                {classifier.input: x[:n]},
+                {node: value[:n] for node, value in inputs.items()},
                 {classifier.probe: y[:n, None, None]},
                 epochs=1,
                 verbose=0,
@@ -217,14 +324,54 @@ def _check_last_step(sim, classifier):
 
 
 def _pair(data, attr):
-    """``data`` as ``(x, y)``: sequences and their classes."""
-    if not isinstance(data, (tuple, list)) or len(data) != 2:
+    """``data`` as ``(x, y, states)``: sequences, classes, and replayed states."""
+    if not isinstance(data, (tuple, list)) or len(data) not in (2, 3):
         raise ValidationError(
-            f"Must be a pair (x, y) of sequences and classes ({attr}={shown(data)})"
-            f"; give e.g. {attr}=(x_{attr}, y_{attr})",
+            f"Must be a pair (x, y) of sequences and classes, or a triple (x, y, "
+            f"states) with the memory states to replay ({attr}={shown(data)}); "
+            f"give e.g. {attr}=(x_{attr}, y_{attr})",
             attr=attr,
         )
-    return data
+    return tuple(data) + (None,) * (3 - len(data))
+
+
+def _inputs(classifier, x, states, attr="x"):
+    """The NengoDL inputs of ``classifier``: its sequences, and replayed states."""
+    cell = classifier.cell
+    x = as_sequences(x, cell.input_d, attr)
+    inputs = {classifier.input: x}
+    if not cell.replay_memory:
+        if states is not None:
+            raise ValidationError(
+                f"The cell builds its own memory, so it takes no memory states "
+                f"({attr}); give the states only to a cell with replay_memory=True",
+                attr=attr,
+            )
+        return inputs
+    shape = x.shape[:2] + (cell.memory_d * cell.order,)
+    hint = (
+        f"give the memory states recorded on these sequences, shape {shape} "
+        "(nengo_lmu.dl.record_states)"
+    )
+    if states is None:
+        raise ValidationError(
+            f"The cell replays its memory (replay_memory=True), so it needs the "
+            f"memory states ({attr}): {hint}",
+            attr=attr,
+        )
+    states = np.asarray(states)  # its own dtype: recorded states are large
+    if states.shape != shape or not np.issubdtype(states.dtype, np.number):
+        raise ValidationError(
+            f"Memory states have shape {states.shape} and dtype {states.dtype} "
+            f"({attr}): {hint}",
+            attr=attr,
+        )
+    if not np.all(np.isfinite(states)):
+        raise ValidationError(
+            f"Memory states hold NaN or infinite values ({attr}): {hint}", attr=attr
+        )
+    inputs[cell.state] = states
+    return inputs
 
 
 def _check_simulator(sim, classifier):

@@ -45,6 +45,8 @@ SCALE_FLOOR = 0.1
 # seconds of the ideal state response on which the neurons' lead and gain are
 # measured (10 and 30 s measure the same)
 LEAD_GAIN_DURATION = 5.0
+#: Spikes per cycle of a spiking memory's fastest dynamics below which it warns.
+MIN_SPIKES_PER_CYCLE = 5
 # the longest period of the default process (its samples take memory)
 MAX_DEFAULT_PERIOD = 3600.0
 # most measurements kept by the cache
@@ -234,6 +236,7 @@ def plan_memory(
         method=discretizer,
         seed=seed,
     )
+    warn_fast_dynamics(system, ensembles)
     if auto_lead or auto_gain:
         measured = (np.zeros(order), np.ones(order))
         if ensembles and getattr(ensembles[0].neuron_type, "spiking", False):
@@ -246,6 +249,45 @@ def plan_memory(
     return MemoryPlan(
         system, dt, discretizer, synapse, process, scaling, neuron_lead, neuron_gain
     )
+
+
+def warn_fast_dynamics(system, ensembles):
+    """
+    Warn when spiking neurons fire too few spikes per cycle of the memory's
+    fastest dynamics to follow them.
+
+    The fastest mode of a Legendre memory (the largest magnitude of ``A``'s
+    eigenvalues, over 2 pi) grows with the square of the order over ``theta``.
+    Below `MIN_SPIKES_PER_CYCLE` spikes per cycle at the neurons' mean maximum
+    rate, the states are mostly spike noise: on psDigits, an order-64 memory of
+    50 neurons per dimension classified 18% of the digits fully spiking at
+    ``theta`` = 0.32 s (100 Hz fastest mode, 3 spikes per cycle) and 84% at
+    0.64 s (6 spikes per cycle).
+
+    Parameters
+    ----------
+    system : LegendreDelay
+        The continuous system.
+    ensembles : sequence of nengo.Ensemble
+        The ensembles of one memory (their neuron type and maximum rates).
+    """
+    if not ensembles or not getattr(ensembles[0].neuron_type, "spiking", False):
+        return
+    max_rates = ensembles[0].max_rates
+    if isinstance(max_rates, nengo.dists.Distribution):
+        max_rates = max_rates.sample(1000, rng=np.random.RandomState(0))
+    rate = float(np.mean(max_rates))
+    fastest = system.spectral_radius / (2 * np.pi)
+    if rate < MIN_SPIKES_PER_CYCLE * fastest:
+        theta = system.theta * MIN_SPIKES_PER_CYCLE * fastest / rate
+        warnings.warn(
+            f"The memory's fastest dynamics ({fastest:.0f} Hz at order "
+            f"{system.order} over theta={system.theta:g} s) are too fast for its "
+            f"spiking neurons ({rate:.0f} Hz mean max rate: "
+            f"{rate / fastest:.1f} spikes per cycle), so its state will be mostly "
+            f"spike noise; give theta >= {theta:.3g} s (more steps per sample), a "
+            "lower order, or higher max_rates"
+        )
 
 
 _cache = {}
@@ -342,7 +384,7 @@ class CellPlan:
     ----------
     units, order, theta, memory_d, input_d, hidden_to_memory, memory_to_memory, \
 input_to_hidden, hidden_to_hidden, use_bias, discretizer, dt, \
-hidden_neuron_type, scale_firing_rates, synapse, neural_memory, \
+hidden_neuron_type, scale_firing_rates, synapse, neural_memory, replay_memory, \
 kernel_initializer, recurrent_initializer, hidden_kernel_initializer, \
 hidden_recurrent_initializer, weights, memory_neurons
         As in `.LMUCell`.
@@ -370,7 +412,8 @@ hidden_recurrent_initializer, weights, memory_neurons
         ("units", "order", "memory_d", "input_d", "dt", "discretizer")
         + OPTIONS
         + ("scale_firing_rates", "synapse", "system", "discrete", "options")
-        + ("neural_memory", "hidden_neuron_type", "shapes", "weights")
+        + ("neural_memory", "replay_memory", "hidden_neuron_type", "shapes")
+        + ("weights",)
     )
 
     units = at_least("units", 1, "give the hidden neurons")
@@ -384,6 +427,7 @@ hidden_recurrent_initializer, weights, memory_neurons
     input_to_hidden = _option("input_to_hidden")
     hidden_to_hidden = _option("hidden_to_hidden")
     use_bias = _option("use_bias")
+    replay_memory = _option("replay_memory")
     scale_firing_rates = NumberParam(
         "scale_firing_rates",
         low=0,
@@ -414,6 +458,7 @@ hidden_recurrent_initializer, weights, memory_neurons
         scale_firing_rates,
         synapse,
         neural_memory,
+        replay_memory,
         kernel_initializer,
         recurrent_initializer,
         hidden_kernel_initializer,
@@ -437,6 +482,8 @@ hidden_recurrent_initializer, weights, memory_neurons
         check_euler(self.system, self.dt, self.discretizer, None)
         self.discrete = self.system.discretize(self.dt, method=discretizer)
         self.neural_memory = self._neural_memory(neural_memory, memory_neurons)
+        self.replay_memory = replay_memory
+        self._check_replay()
         self.hidden_neuron_type = self._hidden_neuron_type(hidden_neuron_type)
         self.shapes = weight_shapes(
             self.input_d, self.memory_d, self.order, self.units, self.options
@@ -478,6 +525,27 @@ hidden_recurrent_initializer, weights, memory_neurons
                     attr="neural_memory",
                 )
         return neural_memory
+
+    def _check_replay(self):
+        """Refuse a replayed memory whose input would depend on trained weights."""
+        if not self.replay_memory:
+            return
+        for name in ("hidden_to_memory", "memory_to_memory"):
+            if getattr(self, name):
+                raise ValidationError(
+                    f"A replayed memory cannot have {name}=True: its states, "
+                    "recorded beforehand, cannot follow weights that train; give "
+                    f"{name}=False, or train with the memory in the network",
+                    attr="replay_memory",
+                )
+        if self.neural_memory is not None:
+            raise ValidationError(
+                "A replayed memory is not built, so it takes no neural_memory; give "
+                "neural_memory to the cell whose memory states you record "
+                "(nengo_lmu.dl.record_states), and replay_memory=True to the cell "
+                "you train on them",
+                attr="replay_memory",
+            )
 
     def _hidden_neuron_type(self, neuron_type):
         """The hidden neurons, their amplitude undoing ``scale_firing_rates``."""

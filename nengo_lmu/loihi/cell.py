@@ -101,6 +101,11 @@ class LoihiCellPlan(CellPlan):
                 "the exact memory runs on the host; give None",
             ),
             (
+                "replay_memory",
+                self.replay_memory,
+                "the exact memory runs on the host; give False",
+            ),
+            (
                 "hidden_to_memory",
                 self.hidden_to_memory,
                 "the hidden state would cross from the chip to "
