@@ -16,9 +16,10 @@ import numpy as np
 from nengo.exceptions import SimulationError, ValidationError
 
 from nengo_lmu.classifier import LMUClassifier, as_labels, as_sequences
-from nengo_lmu.params import EnumParam, IntParam, at_least, shown, validate
+from nengo_lmu.params import BoolParam, EnumParam, IntParam, at_least, shown, validate
 
 EPOCHS = at_least("epochs", 1, "give the maximum number of epochs")
+VERBOSE = BoolParam("verbose", hint="give True or False")
 NEURONS = EnumParam("neurons", values=("hidden", "memory"))
 PATIENCE = IntParam(
     "patience", low=1, optional=True, hint="give epochs to wait, or None"
@@ -212,7 +213,9 @@ def accuracy(sim, classifier, x, y, states=None):
     return float(np.mean(np.argmax(scores, axis=-1) == y))
 
 
-def train_classifier(sim, classifier, train, validation, epochs, patience=None):
+def train_classifier(
+    sim, classifier, train, validation, epochs, patience=None, verbose=False
+):
     """
     Train a classifier in NengoDL, keeping the weights of the best epoch.
 
@@ -237,6 +240,8 @@ def train_classifier(sim, classifier, train, validation, epochs, patience=None):
         Maximum number of epochs.
     patience : int, optional
         Stop after this many epochs without a better validation accuracy.
+    verbose : bool, optional
+        Print the loss, validation accuracy and time of every epoch.
 
     Returns
     -------
@@ -253,6 +258,7 @@ def train_classifier(sim, classifier, train, validation, epochs, patience=None):
     """
     validate(EPOCHS, epochs)
     validate(PATIENCE, patience)
+    validate(VERBOSE, verbose)
     _check_last_step(sim, classifier)
     _check_simulator(sim, classifier)
     n_classes = classifier.n_classes
@@ -301,7 +307,15 @@ def train_classifier(sim, classifier, train, validation, epochs, patience=None):
             ):
                 history["best_epoch"] = epoch
                 sim.save_params(best)
-            elif patience is not None and epoch - history["best_epoch"] >= patience:
+            if verbose:
+                best_mark = " (best)" if history["best_epoch"] == epoch else ""
+                print(
+                    f"epoch {epoch + 1}/{epochs}: loss {loss:.4f}, validation "
+                    f"accuracy {history['val_accuracy'][-1]:.4f}{best_mark}, "
+                    f"{history['epoch_time'][-1]:.0f} s",
+                    flush=True,
+                )
+            if patience is not None and epoch - history["best_epoch"] >= patience:
                 break
         sim.load_params(best)
     return history

@@ -87,15 +87,20 @@ def test_training_data_is_checked(rng, change, attr, match):
             classify(sim, classifier, x[:0])
 
 
-def test_patience_stops_early(rng):
+def test_patience_stops_early(rng, capsys):
     train = task(rng, 32)
     sim, classifier = simulator()
     with sim:
         # a zero learning rate never improves on the first epoch
         sim.compile(optimizer=tf.keras.optimizers.SGD(0.0), loss="mse")
-        history = train_classifier(sim, classifier, train, train, 10, patience=2)
+        history = train_classifier(
+            sim, classifier, train, train, 10, patience=2, verbose=True
+        )
     assert history["best_epoch"] == 0
     assert len(history["loss"]) == 3
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and lines[0].startswith("epoch 1/10: loss ")
+    assert lines[0].endswith(" s") and "(best)" in lines[0] and "(best)" not in lines[1]
 
 
 @pytest.mark.parametrize(
