@@ -1,34 +1,40 @@
 """
-A fully spiking LMU on psDigits: the memory and the hidden layer in spiking neurons.
+Fully spiking LMUs: the memory and the hidden layer in spiking neurons.
 
-The recipe of the user guide, per seed:
+The recipe of the user guide, per seed, on psDigits (classification, accuracy)
+or Mackey-Glass (prediction 15 steps ahead, NRMSE):
 
 1. **Rates.** An `.LMUClassifier` (rectified-linear hidden units without
-   hidden-to-hidden weights, ``input_to_hidden``, the exact memory) trained in
-   NengoDL at one step per pixel: the rate model.
-2. **Record.** The same classifier with its memory in spiking neurons
-   (``--neurons-per-dim`` SpikingRectifiedLinear neurons per state dimension,
-   tuned to the training digits with `.tuning.input_process`) and spiking
-   hidden neurons, run at ``--steps-per-pixel``: `.dl.record_states` records
-   the states its spiking memory delivers on the training and validation digits.
+   hidden-to-hidden weights, ``input_to_hidden``, the exact memory; for
+   Mackey-Glass one linear output) trained in NengoDL at one step per sample:
+   the rate model.
+2. **Record.** The same model with its memory in spiking neurons
+   (SpikingRectifiedLinear, ``--neurons-per-dim`` per state dimension, tuned
+   to the training data with `.tuning.input_process`) and spiking hidden
+   neurons, at ``--steps-per-sample``: `.dl.record_states` records the states
+   its spiking memory delivers on the training (and validation) data.
 3. **Replay.** A cell with ``replay_memory=True`` (rate hidden units, the hidden
-   synapse ``--tau``) fine-tuned on those states: the hidden layer learns from
-   what the spiking memory really delivers.
-4. **Spikes.** The fully spiking classifier with the fine-tuned weights, scored
-   in NengoDL (minibatches) and in ``nengo.Simulator`` (the test digits one
-   after another, `.classify_stream`).
+   synapse ``--tau``) fine-tuned on those states.
+4. **Spikes.** The fully spiking model with the fine-tuned weights, scored in
+   NengoDL (minibatches) and, for psDigits, in ``nengo.Simulator`` (the test
+   digits one after another, `.classify_stream`).
 
-It prints, per seed and as a mean: the rate model's test accuracy, the fully
-spiking accuracy without step 3 (the rate weights as they are) and with it,
-in NengoDL and in nengo, the mean firing rates, spikes per inference, and wall
-times per test set. Every number is measured in the same run.
+Several ``--steps-per-sample`` and ``--neurons-per-dim`` values give the
+frontier (steps 2-4 for each, the rate model trained once per seed). It prints
+one row per seed and setting, then means: the rate model's score, the fully
+spiking score without step 3 (the rate weights as they are) and with it, mean
+firing rates, spikes per sequence, and wall times. Every number is measured in
+the same run; ``--json`` also writes the rows to a file.
 
-Usage: ``python benchmarks/spiking.py [--order 64] [--steps-per-pixel 10]``
-``[--neurons-per-dim 50] [--seeds 0 1 2] [--permutation-seed 0] [--quick]``
+Usage: ``python benchmarks/spiking.py [--task psdigits|mackey-glass]``
+``[--order 64] [--steps-per-sample 10] [--neurons-per-dim 50]``
+``[--seeds 0 1 2] [--permutation-seed 0] [--quick] [--json rows.json]``
 """
 
 import argparse
+import json
 import time
+from dataclasses import dataclass
 
 import nengo
 import nengo_dl
@@ -36,101 +42,167 @@ import numpy as np
 import tensorflow as tf
 
 from nengo_lmu.classifier import LMUClassifier, classify_stream
-from nengo_lmu.datasets import hold, psdigits
-from nengo_lmu.dl import accuracy, firing_rates, record_states, train_classifier
+from nengo_lmu.datasets import hold, mackey_glass, psdigits, windows
+from nengo_lmu.dl import classify, firing_rates, record_states, train_classifier
 from nengo_lmu.tuning import input_process
 
 DT = 0.001
-CLASSES = 10
-PIXELS = 64
 
 
-def simulator(args, weights, steps_per_pixel, seed, minibatch_size=32, **kwargs):
-    """A compiled NengoDL simulator of a psDigits classifier, and the classifier."""
+@dataclass
+class Task:
+    """A benchmark task: its data, model size and score."""
+
+    name: str
+    outputs: int
+    units: int
+    order: int
+    epochs: int
+    metric: str
+
+    def score(self, scores, y):
+        """Accuracy of classes, or NRMSE of predictions."""
+        if self.outputs > 1:
+            return float(np.mean(np.argmax(scores, axis=-1) == y))
+        return float(np.sqrt(np.mean((scores[:, 0] - y) ** 2)) / np.std(y))
+
+    def loss(self):
+        if self.outputs > 1:
+            return tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        return tf.keras.losses.MeanSquaredError()
+
+
+TASKS = {
+    "psdigits": Task("psdigits", 10, 64, 64, 40, "accuracy"),
+    "mackey-glass": Task("mackey-glass", 1, 48, 32, 15, "NRMSE"),
+}
+
+
+def load(task, args):
+    """The task's data: ``train``, ``validation`` and ``test`` pairs (x, y)."""
+    if task.name == "psdigits":
+        return psdigits(permutation_seed=args.permutation_seed)
+    # the example's split: 70% training (its last 10% for validation), then
+    # the test windows after a gap of one window, a stride of 2 samples
+    steps, horizon, n_samples = 64, 15, 6000
+    series = mackey_glass(n_samples)
+    split = int(0.7 * n_samples)
+    series = (series - series[:split].mean()) / series[:split].std()
+    x, y = windows(series[:split], steps, horizon, stride=2)
+    n_val = len(x) // 10
+    return {
+        "train": (x[:-n_val], y[:-n_val]),
+        "validation": (x[-n_val:], y[-n_val:]),
+        "test": windows(series[split + steps :], steps, horizon, stride=2),
+    }
+
+
+def model(task, args, weights, steps_per_sample, seed, **kwargs):
+    """A psDigits classifier or Mackey-Glass predictor, in its own network."""
+    steps = 64  # both tasks' sequences
     with nengo.Network(seed=seed) as net:
         nengo_dl.configure_settings(stateful=False)
-        classifier = LMUClassifier(
-            CLASSES,
-            probe_neurons=True,
+        clf = LMUClassifier(
+            task.outputs,
             weights=weights,
             units=args.units,
             order=args.order,
-            theta=PIXELS * steps_per_pixel * DT,
+            theta=steps * steps_per_sample * DT,
             dt=DT,
             input_to_hidden=True,
             hidden_to_hidden=False,
             **kwargs,
         )
+    return net, clf
+
+
+def simulator(net, clf, task, args, minibatch_size=32):
     sim = nengo_dl.Simulator(
         net, minibatch_size=minibatch_size, dt=DT, progress_bar=False
     )
     sim.compile(
         optimizer=tf.keras.optimizers.Adam(args.learning_rate),
-        loss={
-            classifier.probe: tf.keras.losses.SparseCategoricalCrossentropy(
-                from_logits=True
-            )
-        },
+        loss={clf.probe: task.loss()},
     )
-    return net, classifier, sim
+    return sim
 
 
-def spiking_kwargs(args, weights, x_train):
-    """The cell in spiking neurons, its memory tuned to the training digits."""
-    n = args.steps_per_pixel
+def train(sim, clf, task, args, data, epochs, states=None):
+    """
+    Train: classes with `.train_classifier` (the best validation epoch kept),
+    predictions with ``sim.fit`` for ``epochs``. Returns the weights and the
+    median seconds per epoch.
+    """
+    states = states or {}
+    if task.outputs > 1:
+        history = train_classifier(
+            sim,
+            clf,
+            data["train"] + tuple(states.get("train", ())[:1]),
+            data["validation"] + tuple(states.get("validation", ())[:1]),
+            epochs,
+            args.patience,
+        )
+        seconds = history["epoch_time"]
+    else:
+        x, y = data["train"]
+        n = len(x) - len(x) % sim.minibatch_size
+        inputs = {clf.input: x[:n]}
+        if "train" in states:
+            inputs[clf.cell.state] = states["train"][0][:n]
+        seconds = []
+        for _ in range(epochs):
+            start = time.perf_counter()
+            sim.fit(inputs, {clf.probe: y[:n, None, None]}, epochs=1, verbose=0)
+            seconds.append(time.perf_counter() - start)
+    return clf.get_weights(sim), float(np.median(seconds))
+
+
+def spiking_kwargs(args, weights, x_train, steps_per_sample, neurons_per_dim):
+    """The model in spiking neurons, its memory tuned to the training data."""
     return dict(
         hidden_neuron_type=nengo.SpikingRectifiedLinear(),
         scale_firing_rates=args.rate,
         synapse=nengo.Lowpass(args.tau),
         neural_memory=dict(
-            n_neurons=args.neurons_per_dim * args.order,
+            n_neurons=neurons_per_dim * args.order,
             neuron_type=nengo.SpikingRectifiedLinear(),
             max_rates=nengo.dists.Uniform(*args.max_rates),
-            process=input_process(weights, x_train[: args.tuning_digits], n, DT),
+            process=input_process(
+                weights, x_train[: args.tuning_sequences], steps_per_sample, DT
+            ),
         ),
     )
 
 
-def run_seed(args, seed, data):
-    """The four steps for one seed; a dict of the measurements."""
-    n = args.steps_per_pixel
+def rate_model(task, args, seed, data):
+    """Step 1: the rate model's test score and weights."""
+    rates = dict(hidden_neuron_type=nengo.RectifiedLinear())
+    net, clf = model(task, args, None, 1, seed, **rates)
+    with simulator(net, clf, task, args) as sim:
+        weights, _ = train(sim, clf, task, args, data, args.epochs)
+        score = task.score(classify(sim, clf, data["test"][0]), data["test"][1])
+    return score, weights
+
+
+def spiking_model(task, args, seed, data, rate_weights, n, neurons_per_dim):
+    """Steps 2-4 at ``n`` steps per sample: a dict of the measurements."""
     held = {name: (hold(x, n), y) for name, (x, y) in data.items()}
+    spiking = spiking_kwargs(args, rate_weights, data["train"][0], n, neurons_per_dim)
     row = {}
 
-    # 1. the rate model
-    _, clf, sim = simulator(
-        args, None, 1, seed, hidden_neuron_type=nengo.RectifiedLinear()
-    )
-    with sim:
-        train_classifier(
-            sim, clf, data["train"], data["validation"], args.epochs, args.patience
-        )
-        row["rate"] = accuracy(sim, clf, *data["test"])
-        rate_weights = clf.get_weights(sim)
-    spiking = spiking_kwargs(args, rate_weights, data["train"][0])
-
-    # 2. the spiking memory's states on the training and validation digits
+    # 2. the spiking memory's states on the training and validation data
     start = time.perf_counter()
-    with nengo.Network(seed=seed) as net:
-        recorder = LMUClassifier(
-            CLASSES,
-            weights=rate_weights,
-            units=args.units,
-            order=args.order,
-            theta=PIXELS * n * DT,
-            dt=DT,
-            input_to_hidden=True,
-            hidden_to_hidden=False,
-            **spiking,
-        )
+    net, recorder = model(task, args, rate_weights, n, seed, **spiking)
     states = {
-        name: record_states(recorder, held[name][0], network=net, minibatch_size=64)
+        name: (record_states(recorder, held[name][0], network=net, minibatch_size=64),)
         for name in ("train", "validation")
     }
     row["record_s"] = time.perf_counter() - start
 
     # 3. the hidden layer fine-tuned on the replayed states
-    _, clf, sim = simulator(
+    net, clf = model(
+        task,
         args,
         rate_weights,
         n,
@@ -140,61 +212,48 @@ def run_seed(args, seed, data):
         synapse=nengo.Lowpass(args.tau),
         replay_memory=True,
     )
-    with sim:
-        history = train_classifier(
-            sim,
-            clf,
-            held["train"] + (states["train"],),
-            held["validation"] + (states["validation"],),
-            args.finetune_epochs,
-            args.patience,
+    with simulator(net, clf, task, args) as sim:
+        tuned_weights, row["finetune_s"] = train(
+            sim, clf, task, args, held, args.finetune_epochs, states
         )
-        tuned_weights = clf.get_weights(sim)
-    row["finetune_s_per_epoch"] = float(np.median(history["epoch_time"]))
 
     # 4. fully spiking, without and with step 3
     x_test, y_test = held["test"]
-    for name, weights in [
-        ("spiking_rate_weights", rate_weights),
-        ("spiking", tuned_weights),
-    ]:
-        _, clf, sim = simulator(args, weights, n, seed, minibatch_size=40, **spiking)
-        with sim:
+    for name, weights in [("rate_weights", rate_weights), ("spiking", tuned_weights)]:
+        net, clf = model(task, args, weights, n, seed, probe_neurons=True, **spiking)
+        with simulator(net, clf, task, args, minibatch_size=40) as sim:
             start = time.perf_counter()
-            row[name] = accuracy(sim, clf, x_test, y_test)
+            row[name] = task.score(classify(sim, clf, x_test), y_test)
             row["nengo_dl_s"] = time.perf_counter() - start
             if name == "spiking":
                 row["hidden_hz"] = float(np.mean(firing_rates(sim, clf, x_test)))
-                row["memory_hz"] = float(
-                    np.mean(firing_rates(sim, clf, x_test, neurons="memory"))
-                )
-    if not args.no_stream:
-        with nengo.Network(seed=seed) as net:
-            clf = LMUClassifier(
-                CLASSES,
-                weights=tuned_weights,
-                units=args.units,
-                order=args.order,
-                theta=PIXELS * n * DT,
-                dt=DT,
-                input_to_hidden=True,
-                hidden_to_hidden=False,
-                **spiking,
-            )
+                memory_hz = firing_rates(sim, clf, x_test, neurons="memory")
+                row["memory_hz"] = float(np.mean(memory_hz))
+    seconds = x_test.shape[1] * DT
+    row["spikes"] = seconds * (
+        row["memory_hz"] * neurons_per_dim * args.order + row["hidden_hz"] * args.units
+    )
+    if args.stream:
+        net, clf = model(task, args, tuned_weights, n, seed, **spiking)
         start = time.perf_counter()
         scores = classify_stream(clf, x_test, network=net, progress_bar=False)
         row["nengo_s"] = time.perf_counter() - start
-        row["nengo"] = float(np.mean(np.argmax(scores, axis=-1) == y_test))
+        row["nengo"] = task.score(scores, y_test)
     return row
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--order", type=int, default=64)
-    parser.add_argument("--units", type=int, default=64)
-    parser.add_argument("--steps-per-pixel", type=int, default=10)
+    parser.add_argument("--task", choices=sorted(TASKS), default="psdigits")
+    parser.add_argument("--order", type=int, default=None)
+    parser.add_argument("--units", type=int, default=None)
+    parser.add_argument("--steps-per-sample", type=int, nargs="+", default=[10])
     parser.add_argument(
-        "--neurons-per-dim", type=int, default=50, help="memory neurons per dimension"
+        "--neurons-per-dim",
+        type=int,
+        nargs="+",
+        default=[50],
+        help="memory neurons per state dimension",
     )
     parser.add_argument(
         "--max-rates",
@@ -209,66 +268,79 @@ def main():
     parser.add_argument("--tau", type=float, default=0.01, help="hidden synapse (s)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--permutation-seed", type=int, default=0)
-    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--finetune-epochs", type=int, default=10)
     parser.add_argument("--patience", type=int, default=10)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
-    parser.add_argument("--tuning-digits", type=int, default=50)
+    parser.add_argument("--tuning-sequences", type=int, default=50)
     parser.add_argument(
-        "--no-stream", action="store_true", help="skip the run in nengo.Simulator"
+        "--stream",
+        action="store_true",
+        help="also score the test set in nengo.Simulator, one sequence after another",
     )
+    parser.add_argument("--json", default=None, help="write the rows here")
     parser.add_argument(
-        "--quick", action="store_true", help="order 16, 256 digits, 2 epochs, 1 seed"
+        "--quick", action="store_true", help="order 16, a few sequences, 2 epochs"
     )
     args = parser.parse_args()
     tf.get_logger().setLevel("ERROR")
-    data = psdigits(permutation_seed=args.permutation_seed)
+    task = TASKS[args.task]
+    args.order = args.order or task.order
+    args.units = args.units or task.units
+    args.epochs = args.epochs or task.epochs
+    data = load(task, args)
     if args.quick:
         args.order, args.units, args.seeds = 16, 16, args.seeds[:1]
         args.epochs = args.finetune_epochs = 2
         data = {name: (x[:256], y[:256]) for name, (x, y) in data.items()}
         data["test"] = tuple(a[:40] for a in data["test"])
-    n = args.steps_per_pixel
-    memory_neurons = args.neurons_per_dim * args.order
-    seconds = PIXELS * n * DT
     print(
-        f"psDigits (permutation {args.permutation_seed}), order {args.order}, "
-        f"{args.units} hidden units, {n} steps per pixel (theta {seconds:g} s); "
-        f"memory: {memory_neurons} SpikingRectifiedLinear neurons "
-        f"({args.neurons_per_dim} per dimension, max rates {args.max_rates[0]:g}-"
-        f"{args.max_rates[1]:g} Hz); hidden: {args.rate:g} Hz per unit, synapse "
-        f"Lowpass({args.tau:g})"
+        f"{task.name}: order {args.order}, {args.units} hidden units; memory: "
+        f"SpikingRectifiedLinear, max rates {args.max_rates[0]:g}-"
+        f"{args.max_rates[1]:g} Hz; hidden: {args.rate:g} Hz per unit of "
+        f"activity, synapse Lowpass({args.tau:g}); {task.metric} on the test set"
     )
     columns = [
-        ("rate", "rate model (exact memory, 1 step/pixel)", "{:.3f}"),
-        ("spiking_rate_weights", "fully spiking, rate weights", "{:.3f}"),
-        ("spiking", "fully spiking, replay-tuned (NengoDL)", "{:.3f}"),
-        ("nengo", "same, nengo.Simulator", "{:.3f}"),
+        ("rate", f"rate model {task.metric}", "{:.4f}"),
+        ("rate_weights", "fully spiking, rate weights", "{:.4f}"),
+        ("spiking", "fully spiking, replay-tuned", "{:.4f}"),
+        ("nengo", "same, nengo.Simulator", "{:.4f}"),
         ("memory_hz", "memory Hz", "{:.0f}"),
         ("hidden_hz", "hidden Hz", "{:.0f}"),
-        ("spikes", "spikes per digit", "{:,.0f}"),
+        ("spikes", "spikes per sequence", "{:,.0f}"),
         ("nengo_dl_s", "NengoDL s / test set", "{:.1f}"),
         ("nengo_s", "nengo s / test set", "{:.0f}"),
         ("record_s", "record s", "{:.0f}"),
-        ("finetune_s_per_epoch", "fine-tune s / epoch", "{:.0f}"),
+        ("finetune_s", "fine-tune s / epoch", "{:.0f}"),
     ]
-    if args.no_stream:
+    if not args.stream:
         columns = [c for c in columns if c[0] not in ("nengo", "nengo_s")]
-    print("| seed | " + " | ".join(title for _, title, _ in columns) + " |")
-    print("|---" * (len(columns) + 1) + "|")
+    header = "| seed | steps/sample | neurons/dim | "
+    print(header + " | ".join(title for _, title, _ in columns) + " |")
+    print("|---" * (len(columns) + 3) + "|")
     rows = []
     for seed in args.seeds:
-        row = run_seed(args, seed, data)
-        row["spikes"] = seconds * (
-            row["memory_hz"] * memory_neurons + row["hidden_hz"] * args.units
-        )
-        rows.append(row)
-        cells = [fmt.format(row[key]) for key, _, fmt in columns]
-        print(f"| {seed} | " + " | ".join(cells) + " |", flush=True)
-    mean = [fmt.format(np.mean([r[key] for r in rows])) for key, _, fmt in columns]
-    print("| mean | " + " | ".join(mean) + " |")
-    neurons = memory_neurons + args.units
-    print(f"neurons: {memory_neurons} memory + {args.units} hidden = {neurons}")
+        rate, rate_weights = rate_model(task, args, seed, data)
+        for n in args.steps_per_sample:
+            for per_dim in args.neurons_per_dim:
+                row = spiking_model(task, args, seed, data, rate_weights, n, per_dim)
+                row.update(seed=seed, steps=n, per_dim=per_dim, rate=rate)
+                rows.append(row)
+                cells = [fmt.format(row[key]) for key, _, fmt in columns]
+                print(
+                    f"| {seed} | {n} | {per_dim} | " + " | ".join(cells) + " |",
+                    flush=True,
+                )
+    for n in args.steps_per_sample:
+        for per_dim in args.neurons_per_dim:
+            group = [r for r in rows if r["steps"] == n and r["per_dim"] == per_dim]
+            mean = [
+                fmt.format(np.mean([r[key] for r in group])) for key, _, fmt in columns
+            ]
+            print(f"| mean | {n} | {per_dim} | " + " | ".join(mean) + " |")
+    if args.json:
+        with open(args.json, "w") as file:
+            json.dump(dict(args=vars(args), rows=rows), file, indent=1)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ import tensorflow as tf
 from _common import parse_args, plt, save
 
 import nengo_lmu
+from nengo_lmu.datasets import mackey_glass, windows
 
 parser = argparse.ArgumentParser(description="Mackey-Glass prediction with LMUs.")
 parser.add_argument("--quick", action="store_true", help="short series, tiny cell")
@@ -63,28 +64,9 @@ start = time.perf_counter()
 # with `beta = 0.2`, `gamma = 0.1`, `n = 10`, `tau = 17` (chaotic), integrated
 # with Euler steps of 0.1 time units from a constant history `x = 1.2`, and
 # sampled every time unit. The first 500 time units (the transient) are
-# dropped. The series is normalized to zero mean and unit variance with the
-# statistics of the training part.
-
-# %%
-
-
-def mackey_glass(
-    n_samples, beta=0.2, gamma=0.1, n=10, tau=17, step=0.1, x0=1.2, transient=500
-):
-    """``n_samples`` values of the Mackey-Glass series, one per time unit."""
-    per_unit = int(round(1 / step))
-    lag = int(round(tau / step))
-    total = (n_samples + transient) * per_unit
-    x = np.empty(lag + total + 1)
-    x[: lag + 1] = x0  # constant history before t = 0
-    for k in range(lag, lag + total):
-        delayed = x[k - lag]
-        x[k + 1] = x[k] + step * (beta * delayed / (1 + delayed**n) - gamma * x[k])
-    return x[lag + transient * per_unit :: per_unit][:n_samples]
-
-
-# %% [markdown]
+# dropped (`nengo_lmu.datasets.mackey_glass`). The series is normalized to
+# zero mean and unit variance with the statistics of the training part.
+#
 # ## The task
 #
 # Each example is a window of `steps` consecutive samples `x[t-steps+1 .. t]`;
@@ -116,16 +98,8 @@ split = int(0.7 * n_samples)
 mean, std = series[:split].mean(), series[:split].std()
 series = (series - mean) / std
 
-
-def windows(part):
-    """Windows of ``steps`` samples of ``part`` and their targets."""
-    ends = np.arange(steps - 1, len(part) - horizon, stride)
-    x = np.stack([part[end - steps + 1 : end + 1] for end in ends])[..., None]
-    return x.astype(np.float32), part[ends + horizon].astype(np.float32)
-
-
-x_train, y_train = windows(series[:split])
-x_test, y_test = windows(series[split + steps :])
+x_train, y_train = windows(series[:split], steps, horizon, stride)
+x_test, y_test = windows(series[split + steps :], steps, horizon, stride)
 n_train = len(x_train) - len(x_train) % batch_size  # whole minibatches
 n_test = len(x_test) - len(x_test) % batch_size
 x_train, y_train = x_train[:n_train], y_train[:n_train]

@@ -1,8 +1,9 @@
 """
-Sequence classification data sets for LMU benchmarks.
+Sequence data sets for LMU benchmarks: classification and prediction.
 
 ``psdigits`` needs scikit-learn (``pip install nengo-lmu[examples]``).
 ``psmnist`` reads a local ``mnist.npz`` (keras format), or downloads it.
+``mackey_glass`` integrates the series here.
 """
 
 import hashlib
@@ -142,6 +143,92 @@ def hold(x, steps_per_sample):
             attr="x",
         )
     return np.repeat(array, int(steps_per_sample), axis=1)
+
+
+def mackey_glass(
+    n_samples, beta=0.2, gamma=0.1, n=10, tau=17, step=0.1, x0=1.2, transient=500
+):
+    """
+    The Mackey-Glass series, one sample per time unit: the LMU paper's benchmark.
+
+    The delay differential equation ``dx/dt = beta x(t - tau) / (1 + x(t -
+    tau)^n) - gamma x(t)`` (chaotic for ``tau = 17``), integrated with Euler
+    steps of ``step`` time units from a constant history ``x0``; the first
+    ``transient`` time units are dropped.
+
+    Parameters
+    ----------
+    n_samples : int
+        Samples returned.
+    beta, gamma, n, tau : float, optional
+        The equation's parameters.
+    step : float, optional
+        Euler step, in time units (a whole fraction of one).
+    x0 : float, optional
+        The constant history before the start.
+    transient : int, optional
+        Time units dropped at the start.
+
+    Returns
+    -------
+    (n_samples,) np.ndarray
+    """
+    n_samples = validate(at_least("n_samples", 1, "give the samples wanted"), n_samples)
+    transient = validate(
+        IntParam("transient", low=0, hint="give time units to drop"), transient
+    )
+    step = validate(positive("step", "give the Euler step, e.g. 0.1"), step)
+    per_unit = int(round(1 / step))
+    if per_unit < 1 or not np.isclose(per_unit * step, 1):
+        raise ValidationError(
+            f"Must divide one time unit into whole steps ({step=}); give e.g. 0.1",
+            attr="step",
+        )
+    lag = int(round(tau / step))
+    total = (n_samples + transient) * per_unit
+    x = np.empty(lag + total + 1)
+    x[: lag + 1] = x0  # constant history before t = 0
+    for k in range(lag, lag + total):
+        delayed = x[k - lag]
+        x[k + 1] = x[k] + step * (beta * delayed / (1 + delayed**n) - gamma * x[k])
+    return x[lag + transient * per_unit :: per_unit][:n_samples]
+
+
+def windows(series, steps, horizon, stride=1):
+    """
+    Windows of a series and the value ``horizon`` samples after each.
+
+    Parameters
+    ----------
+    series : (n,) array_like
+        The series.
+    steps : int
+        Samples per window.
+    horizon : int
+        How far ahead of a window's last sample its target is.
+    stride : int, optional
+        Samples between the ends of consecutive windows.
+
+    Returns
+    -------
+    x : (windows, steps, 1) np.ndarray
+        The windows (float32).
+    y : (windows,) np.ndarray
+        ``series[end + horizon]`` for each window ending at ``end`` (float32).
+    """
+    series = np.asarray(series)
+    steps = validate(at_least("steps", 1, "give samples per window"), steps)
+    horizon = validate(IntParam("horizon", low=0, hint="give steps ahead"), horizon)
+    stride = validate(at_least("stride", 1, "give samples between windows"), stride)
+    ends = np.arange(steps - 1, len(series) - horizon, stride)
+    if len(ends) == 0:
+        raise ValidationError(
+            f"A series of {len(series)} samples holds no window of {steps} and a "
+            f"target {horizon} ahead; give a longer series or shorter windows",
+            attr="series",
+        )
+    x = np.stack([series[end - steps + 1 : end + 1] for end in ends])[..., None]
+    return x.astype(np.float32), series[ends + horizon].astype(np.float32)
 
 
 def _mnist_cache():
