@@ -9,9 +9,11 @@ from nengo_lmu import datasets
 from nengo_lmu.datasets import (
     hold,
     load_mnist,
+    mackey_glass,
     permute_pixels,
     psdigits,
     psmnist,
+    windows,
     write_fake_mnist,
 )
 
@@ -154,3 +156,29 @@ def test_load_mnist_download(tmp_path, monkeypatch):
     source.unlink()
     (again, _), _ = load_mnist()  # from the cache, no download
     assert np.array_equal(again, x_train)
+
+
+def test_mackey_glass_and_windows():
+    series = mackey_glass(600)
+    assert series.shape == (600,) and np.all(np.isfinite(series))
+    assert 0.2 < series.min() < series.max() < 1.6  # the chaotic attractor
+    assert np.array_equal(series, mackey_glass(600))
+    x, y = windows(np.arange(20.0), steps=4, horizon=3, stride=2)
+    assert x.shape == (7, 4, 1) and x.dtype == np.float32
+    assert np.array_equal(x[0, :, 0], [0, 1, 2, 3]) and y[0] == 6
+    assert np.array_equal(x[-1, :, 0], [12, 13, 14, 15]) and y[-1] == 18
+
+
+@pytest.mark.parametrize(
+    "call, attr",
+    [
+        (lambda: mackey_glass(10, step=0.3), "step"),
+        (lambda: mackey_glass(0), "n_samples"),
+        (lambda: windows(np.arange(5.0), steps=4, horizon=3), "series"),
+        (lambda: windows(np.arange(5.0), steps=0, horizon=1), "steps"),
+    ],
+)
+def test_mackey_glass_and_windows_refuse(call, attr):
+    with pytest.raises(ValidationError) as error:
+        call()
+    assert error.value.attr == attr
