@@ -11,13 +11,15 @@ or Mackey-Glass (prediction 15 steps ahead, NRMSE):
 2. **Record.** The same model with its memory in spiking neurons
    (SpikingRectifiedLinear, ``--neurons-per-dim`` per state dimension, tuned
    to the training data with `.tuning.input_process`) and spiking hidden
-   neurons, at ``--steps-per-sample``: `.dl.record_states` records the states
-   its spiking memory delivers on the training (and validation) data.
+   neurons, at ``--steps-per-sample``: `.record_states` records the states
+   its spiking memory delivers on the training (and validation) data, run one
+   after another in ``nengo.Simulator``.
 3. **Replay.** A cell with ``replay_memory=True`` (rate hidden units, the hidden
    synapse ``--tau``) fine-tuned on those states.
 4. **Spikes.** The fully spiking model with the fine-tuned weights, scored in
-   NengoDL (minibatches) and, for psDigits, in ``nengo.Simulator`` (the test
-   digits one after another, `.classify_stream`).
+   NengoDL (minibatches, each sequence from the same initial state) and, with
+   ``--stream``, in ``nengo.Simulator`` (the test sequences one after another,
+   `.classify_stream`, as they were recorded).
 
 Several ``--steps-per-sample`` and ``--neurons-per-dim`` values give the
 frontier (steps 2-4 for each, the rate model trained once per seed). It prints
@@ -41,9 +43,9 @@ import nengo_dl
 import numpy as np
 import tensorflow as tf
 
-from nengo_lmu.classifier import LMUClassifier, classify_stream
+from nengo_lmu.classifier import LMUClassifier, classify_stream, record_states
 from nengo_lmu.datasets import hold, mackey_glass, psdigits, windows
-from nengo_lmu.dl import classify, firing_rates, record_states, train_classifier
+from nengo_lmu.dl import classify, firing_rates, train_classifier
 from nengo_lmu.tuning import input_process
 
 DT = 0.001
@@ -195,7 +197,7 @@ def spiking_model(task, args, seed, data, rate_weights, n, neurons_per_dim):
     start = time.perf_counter()
     net, recorder = model(task, args, rate_weights, n, seed, **spiking)
     states = {
-        name: (record_states(recorder, held[name][0], network=net, minibatch_size=64),)
+        name: (record_states(recorder, held[name][0], network=net, progress_bar=False),)
         for name in ("train", "validation")
     }
     row["record_s"] = time.perf_counter() - start

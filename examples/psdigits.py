@@ -26,9 +26,9 @@ import numpy as np
 import tensorflow as tf
 from _common import parse_args, plt, save
 
-from nengo_lmu.classifier import LMUClassifier
+from nengo_lmu.classifier import LMUClassifier, record_states
 from nengo_lmu.datasets import hold, psdigits
-from nengo_lmu.dl import accuracy, firing_rates, record_states, train_classifier
+from nengo_lmu.dl import accuracy, firing_rates, train_classifier
 from nengo_lmu.tuning import input_process
 
 parser = argparse.ArgumentParser(description="psDigits with an LMU cell in NengoDL.")
@@ -244,7 +244,8 @@ print(f"{n:>11} {tuned_rate:>10.3f} {tuned_spike:>13.3f} {np.mean(tuned_hz):>8.1
 #    dimension is scaled to the range it reaches on this data (pixels are
 #    never negative: the first dimensions sit far from zero);
 # 2. `record_states(classifier, x)`: the states the spiking memory delivers on
-#    the training and validation digits, simulated in NengoDL minibatches;
+#    the training and validation digits, run one after another in
+#    `nengo.Simulator` as the test digits will be;
 # 3. a classifier with `replay_memory=True`, whose memory state is an input,
 #    trained on those states (`train_classifier` takes `(x, y, states)`).
 #
@@ -278,7 +279,8 @@ recorder = LMUClassifier(
 )
 t = time.perf_counter()
 states = {
-    name: record_states(recorder, held[name][0]) for name in ("train", "validation")
+    name: record_states(recorder, held[name][0], progress_bar=False)
+    for name in ("train", "validation")
 }
 print(f"\nspiking memory states recorded in {time.perf_counter() - t:.0f} s")
 replayed = {name: held[name] + (states[name],) for name in states}

@@ -91,9 +91,9 @@ class LMUCell(nengo.Network):
     replay_memory : bool, optional
         True builds no memory: ``state`` is an input Node that replays memory
         states recorded beforehand (in NengoDL, ``{cell.state: states}``, e.g.
-        from `nengo_lmu.dl.record_states`). The hidden layer then trains on the
-        states a memory in spiking neurons really delivers, its errors
-        included, while the memory stays as it is (see `.dl.record_states`).
+        from `.record_states`). The hidden layer then trains on the states a
+        memory in spiking neurons really delivers, its errors included, while
+        the memory stays as it is.
         It needs a memory whose input does not depend on weights that train
         (no ``hidden_to_memory`` or ``memory_to_memory``); ``input_encoders``
         and ``memory_bias`` are kept as given.

@@ -318,62 +318,151 @@ def classify_stream(
     (n, n_classes) np.ndarray
         The scores (logits) at the end of each sequence.
     """
-    if not isinstance(classifier, LMUClassifier):
+    stream = _Stream(classifier, x, gap, network, simulator)
+    latency = int(np.round(classifier.cell.output_latency / classifier.cell.dt))
+    scores = stream.run(classifier.output, latency, sim_kwargs)
+    return scores[:, stream.steps - 1 + latency]
+
+
+def record_states(
+    classifier,
+    x,
+    gap=None,
+    network=None,
+    simulator=nengo.Simulator,
+    chunk=100,
+    **sim_kwargs,
+):
+    """
+    The states a classifier's memory delivers on sequences run one after another.
+
+    The sequences run as in `classify_stream` (one after another, ``gap``
+    steps of zeros between them), ``chunk`` sequences per simulation, and the
+    cell's ``state`` is kept at every step of each sequence. Record a memory in
+    spiking neurons on the training (and validation) sequences, then train a
+    cell with ``replay_memory=True`` on them: its hidden layer learns from the
+    states the spiking memory really delivers, run as it will be run, and the
+    spiking cell with the trained weights computes what the trained one does.
+    The memory does not train, so the recording stays valid as long as
+    ``input_encoders`` and ``memory_bias`` are kept and the memory is the same
+    (built with the same seeds: give it one, ``neural_memory=dict(seed=...)``).
+
+    Parameters
+    ----------
+    classifier : LMUClassifier
+        A classifier whose cell has its memory (in neurons, or exact).
+    x : (n, steps, input_d) np.ndarray
+        Sequences, held as the cell will see them (`.datasets.hold`).
+    gap : int, optional
+        Steps of zeros after each sequence; by default enough to forget it.
+    network : nengo.Network, optional
+        The network to simulate, if ``classifier`` is part of one.
+    simulator : callable, optional
+        The simulator class.
+    chunk : int, optional
+        Sequences per simulation (the states of a simulation are kept in
+        memory at every step).
+    **sim_kwargs
+        Passed to ``simulator`` with the network and the cell's ``dt``.
+
+    Returns
+    -------
+    (n, steps, memory_d * order) np.ndarray
+        The memory's ``state`` as the hidden neurons receive it (float32).
+
+    Examples
+    --------
+    See the user guide's recipe "a fully spiking classifier".
+    """
+    if not isinstance(classifier, LMUClassifier) or classifier.cell.replay_memory:
         raise ValidationError(
-            f"Must be an LMUClassifier (classifier={classifier!r}); give the "
-            "classifier whose sequences to score",
+            f"Must be an LMUClassifier with a memory of its own ({classifier!r}); "
+            "give the classifier whose memory to record (replay_memory=False)",
             attr="classifier",
         )
-    if network is not None and classifier not in network.all_networks:
-        raise ValidationError(
-            f"The classifier is not part of the network (network={network!r}); "
-            "give the network that contains it, or network=None",
-            attr="network",
+    chunk = validate(CHUNK, chunk)
+    x = as_sequences(x, classifier.cell.input_d)
+    states = []
+    for start in range(0, len(x), chunk):
+        stream = _Stream(classifier, x[start : start + chunk], gap, network, simulator)
+        data = stream.run(classifier.cell.state, 0, sim_kwargs)
+        states.append(data[:, : stream.steps].astype(np.float32))
+    return np.concatenate(states)
+
+
+CHUNK = at_least("chunk", 1, "give the sequences per simulation, e.g. 100")
+
+
+class _Stream:
+    """Sequences one after another on a classifier's input (`classify_stream`)."""
+
+    def __init__(self, classifier, x, gap, network, simulator):
+        if not isinstance(classifier, LMUClassifier):
+            raise ValidationError(
+                f"Must be an LMUClassifier (classifier={classifier!r}); give the "
+                "classifier whose sequences to run",
+                attr="classifier",
+            )
+        if network is not None and classifier not in network.all_networks:
+            raise ValidationError(
+                f"The classifier is not part of the network (network={network!r});"
+                " give the network that contains it, or network=None",
+                attr="network",
+            )
+        if not callable(simulator):
+            raise ValidationError(
+                f"Must be a simulator class (simulator={simulator!r}); give e.g. "
+                "nengo.Simulator or nengo_loihi.Simulator",
+                attr="simulator",
+            )
+        cell = classifier.cell
+        x = as_sequences(x, cell.input_d)
+        feedback = [
+            name
+            for name in ("hidden_to_hidden", "hidden_to_memory", "memory_to_memory")
+            if cell.options[name]
+        ]
+        if feedback:
+            warnings.warn(
+                f"The cell has feedback ({', '.join(feedback)}=True) whose state the "
+                "gaps between sequences may not reset; the scores may depend on the "
+                "sequences before: give a longer gap, or use a cell without "
+                "feedback to score sequences from rest"
+            )
+        if gap is None:
+            gap = cell.discrete.settling_steps(rtol=SETTLED)
+            tau = getattr(cell.synapse, "tau", 0.0)
+            gap = max(gap, int(np.ceil(-np.log(SETTLED) * tau / cell.dt)))
+        self.gap = validate(GAP, gap)
+        self.classifier, self.network, self.simulator = classifier, network, simulator
+        self.n, self.steps, _ = x.shape
+        self.period = self.steps + self.gap
+        stream = np.zeros((self.n, self.period, cell.input_d))
+        stream[:, : self.steps] = x
+        self.stream = stream.reshape(self.n * self.period, cell.input_d)
+
+    def run(self, target, extra_steps, sim_kwargs):
+        """The values of ``target`` at every step, (n, period + extra, size)."""
+        classifier, cell = self.classifier, self.classifier.cell
+        rest = classifier.input.output
+        classifier.input.output = nengo.processes.PresentInput(self.stream, cell.dt)
+        with classifier:
+            # every step (``probe`` keeps only the last one in NengoDL)
+            probe = nengo.Probe(target, synapse=None, label="every step")
+        try:
+            with self.simulator(
+                classifier if self.network is None else self.network,
+                dt=cell.dt,
+                **sim_kwargs,
+            ) as sim:
+                sim.run_steps(self.n * self.period + extra_steps)
+        finally:
+            classifier.input.output = rest
+            classifier.probes.remove(probe)
+        data = np.asarray(sim.data[probe])
+        data = data.reshape(-1, data.shape[-1])  # NengoDL: a minibatch of 1
+        # sequence i's steps start at i * period; extra steps spill into the next
+        index = np.arange(self.n)[:, None] * self.period + np.arange(
+            self.period + extra_steps
         )
-    if not callable(simulator):
-        raise ValidationError(
-            f"Must be a simulator class (simulator={simulator!r}); give e.g. "
-            "nengo.Simulator or nengo_loihi.Simulator",
-            attr="simulator",
-        )
-    cell = classifier.cell
-    x = as_sequences(x, cell.input_d)
-    feedback = [
-        name
-        for name in ("hidden_to_hidden", "hidden_to_memory", "memory_to_memory")
-        if cell.options[name]
-    ]
-    if feedback:
-        warnings.warn(
-            f"The cell has feedback ({', '.join(feedback)}=True) whose state the "
-            "gaps between sequences may not reset; the scores may depend on the "
-            "sequences before: give a longer gap, or use a cell without feedback "
-            "to score sequences from rest"
-        )
-    if gap is None:
-        gap = cell.discrete.settling_steps(rtol=SETTLED)
-        tau = getattr(cell.synapse, "tau", 0.0)
-        gap = max(gap, int(np.ceil(-np.log(SETTLED) * tau / cell.dt)))
-    gap = validate(GAP, gap)
-    n, steps, _ = x.shape
-    period = steps + gap
-    stream = np.zeros((n, period, cell.input_d))
-    stream[:, :steps] = x
-    latency = int(np.round(cell.output_latency / cell.dt))
-    stream = stream.reshape(n * period, cell.input_d)
-    rest = classifier.input.output
-    classifier.input.output = nengo.processes.PresentInput(stream, cell.dt)
-    with classifier:
-        # every step (``probe`` keeps only the last one in NengoDL)
-        probe = nengo.Probe(classifier.output, label="scores, every step")
-    try:
-        with simulator(
-            classifier if network is None else network, dt=cell.dt, **sim_kwargs
-        ) as sim:
-            sim.run_steps(n * period + latency)
-    finally:
-        classifier.input.output = rest
-        classifier.probes.remove(probe)
-    scores = np.asarray(sim.data[probe])
-    scores = scores.reshape(-1, scores.shape[-1])  # NengoDL: a minibatch of 1
-    return scores[np.arange(n) * period + steps - 1 + latency]
+        return data[index]

@@ -11,11 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import nengo
 import numpy as np
 from nengo.exceptions import SimulationError, ValidationError
 
-from nengo_lmu.classifier import LMUClassifier, as_labels, as_sequences
+from nengo_lmu.classifier import as_labels, as_sequences
 from nengo_lmu.params import BoolParam, EnumParam, IntParam, at_least, shown, validate
 
 EPOCHS = at_least("epochs", 1, "give the maximum number of epochs")
@@ -49,7 +48,7 @@ def classify(sim, classifier, x, states=None):
         Sequences, any number of them (padded to whole minibatches).
     states : (n, steps, memory_d * order) np.ndarray, optional
         The memory states to replay, for a cell with ``replay_memory=True``
-        (see `record_states`).
+        (see `.record_states`).
 
     Returns
     -------
@@ -73,73 +72,6 @@ def classify(sim, classifier, x, states=None):
         for start in range(0, len(inputs[classifier.input]), sim.minibatch_size)
     ]
     return np.concatenate(scores)[:n]
-
-
-def record_states(classifier, x, network=None, minibatch_size=32, **sim_kwargs):
-    """
-    The states a classifier's memory delivers on sequences, at every step.
-
-    Run in a `nengo_dl.Simulator` in minibatches (spiking neurons spike, as in
-    inference). Record a memory in spiking neurons on the training sequences,
-    then train a cell with ``replay_memory=True`` on them: its hidden layer
-    learns from the states the spiking memory really delivers, their errors
-    included, and the spiking cell with the trained weights gives what the
-    trained one does. The memory does not train, so the recording stays valid
-    as long as ``input_encoders`` and ``memory_bias`` are kept.
-
-    Parameters
-    ----------
-    classifier : LMUClassifier
-        A classifier whose cell has its memory (in neurons, or exact).
-    x : (n, steps, input_d) np.ndarray
-        Sequences, held as the cell will see them (`.datasets.hold`).
-    network : nengo.Network, optional
-        The network to simulate, if ``classifier`` is part of one (e.g. for
-        its seed).
-    minibatch_size : int, optional
-        Sequences simulated at once.
-    **sim_kwargs
-        Passed to `nengo_dl.Simulator` (e.g. ``device="/cpu:0"``).
-
-    Returns
-    -------
-    (n, steps, memory_d * order) np.ndarray
-        The memory's ``state``, float32, as the hidden neurons receive it.
-
-    Examples
-    --------
-    See the user guide's recipe "a fully spiking classifier".
-    """
-    import nengo_dl
-
-    cell = classifier.cell if isinstance(classifier, LMUClassifier) else None
-    if cell is None or cell.replay_memory:
-        raise ValidationError(
-            f"Must be an LMUClassifier with a memory of its own ({classifier!r}); "
-            "give the classifier whose memory to record (replay_memory=False)",
-            attr="classifier",
-        )
-    x = as_sequences(x, cell.input_d)
-    with classifier:
-        probe = nengo.Probe(cell.state, synapse=None, label="memory states")
-    try:
-        with nengo_dl.Simulator(
-            classifier if network is None else network,
-            dt=cell.dt,
-            minibatch_size=minibatch_size,
-            progress_bar=False,
-            **sim_kwargs,
-        ) as sim:
-            padded, n = _batched(sim, x)
-            states = [
-                sim.predict({classifier.input: batch}, stateful=False, verbose=0)[
-                    probe
-                ].astype(np.float32)
-                for batch in np.split(padded, len(padded) // minibatch_size)
-            ]
-    finally:
-        classifier.probes.remove(probe)
-    return np.concatenate(states)[:n]
 
 
 def firing_rates(sim, classifier, x, neurons="hidden"):
@@ -234,7 +166,7 @@ def train_classifier(
     train, validation : tuple
         ``(x, y)`` pairs: sequences (n, steps, input_d) and classes (n,); for a
         cell with ``replay_memory=True``, ``(x, y, states)`` triples with the
-        memory states to replay (`record_states`). The training sequences are
+        memory states to replay (`.record_states`). The training sequences are
         cut to a whole number of minibatches.
     epochs : int
         Maximum number of epochs.
@@ -365,7 +297,7 @@ def _inputs(classifier, x, states, attr="x"):
     shape = x.shape[:2] + (cell.memory_d * cell.order,)
     hint = (
         f"give the memory states recorded on these sequences, shape {shape} "
-        "(nengo_lmu.dl.record_states)"
+        "(nengo_lmu.classifier.record_states)"
     )
     if states is None:
         raise ValidationError(

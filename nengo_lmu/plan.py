@@ -542,8 +542,8 @@ hidden_recurrent_initializer, weights, memory_neurons
             raise ValidationError(
                 "A replayed memory is not built, so it takes no neural_memory; give "
                 "neural_memory to the cell whose memory states you record "
-                "(nengo_lmu.dl.record_states), and replay_memory=True to the cell "
-                "you train on them",
+                "(nengo_lmu.classifier.record_states), and replay_memory=True to "
+                "the cell you train on them",
                 attr="replay_memory",
             )
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from nengo.exceptions import ValidationError
 
-from nengo_lmu.classifier import LMUClassifier, classify_stream
+from nengo_lmu.classifier import LMUClassifier, classify_stream, record_states
 from nengo_lmu.datasets import hold
-from nengo_lmu.dl import accuracy, firing_rates, record_states, train_classifier
+from nengo_lmu.dl import accuracy, firing_rates, train_classifier
 from nengo_lmu.tuning import input_process
 
 nengo_dl = pytest.importorskip("nengo_dl")
@@ -61,15 +61,20 @@ def scored(net, clf, x, y, states=None):
 
 
 def test_recorded_states_are_the_memory(rng):
-    """The states of an exact memory, recorded in NengoDL, are the Legendre system's."""
+    """The states of an exact memory, recorded, are the Legendre system's."""
     x, _ = task(rng, 5)
     net, clf = classifier(dict(input_encoders=[[0.7]]), 1)
-    states = record_states(clf, x, network=net, minibatch_size=2)
-    assert states.shape == (5, 12, 4) and states.dtype == np.float32
     # simulate gives the state before each step; the cell's includes the step
     exact = np.array([clf.cell.discrete.simulate(0.7 * sequence) for sequence in x])
-    assert np.allclose(states[:, :-1], exact[:, 1:], atol=1e-6)
-    assert not [p for p in clf.probes if p.label == "memory states"]  # removed
+    alone = record_states(clf, x, network=net, chunk=1)  # a simulation each
+    assert alone.shape == (5, 12, 4) and alone.dtype == np.float32
+    assert np.allclose(alone[:, :-1], exact[:, 1:], atol=1e-6)
+    # one after another, each starts from what the gap leaves of the one before
+    streamed = record_states(clf, x, network=net, chunk=3)
+    error = np.abs(streamed[:, :-1] - exact[:, 1:]).max(axis=(1, 2))
+    assert error[0] < 1e-6 and error[3] < 1e-6  # the first of each simulation
+    assert np.all(error < 0.01 * np.abs(exact).max())
+    assert not [p for p in clf.probes if p.label == "every step"]  # removed
 
 
 def test_replayed_states_are_checked(rng):
