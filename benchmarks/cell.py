@@ -13,16 +13,9 @@ Parts (``--part``):
 exact
     keras-lmu's ``LMU`` layer and nengo_lmu's exact cell from the same initial
     weights, per seed: test accuracy and training seconds per epoch (ratio).
-spiking
-    A cell made for spikes: rectified-linear hidden neurons and no
-    hidden-to-hidden weights, so that its hidden state is a function of the
-    memory and the input at any number of simulator steps per pixel. Trained on
-    rates at one step per pixel, fine-tuned at ``--steps`` steps per pixel with
-    the ``--tau`` synapse on the hidden output in the loop, then run with
-    spiking hidden neurons (``--rate`` Hz per unit of activity), and with a
-    spiking memory too.
 loihi
-    The cell for spikes as a `.loihi.LoihiLMUCell`: trained on rates at one
+    A cell made for spikes (rectified-linear hidden neurons, no
+    hidden-to-hidden weights) as a `.loihi.LoihiLMUCell`: trained on rates at one
     step per pixel, fine-tuned at ``--steps`` steps per pixel with nengo_loihi's
     models of the chip's neurons (``built_for="nengo"``), then its spiking test
     accuracy in NengoDL, and with the test digits run one after another
@@ -37,7 +30,10 @@ same comparison on MNIST from a keras-format ``mnist.npz``: units 212, order
 input encoders initialized to 1, batch 100 (`nengo_lmu.datasets.psmnist`, the
 last ``--validation`` training images held out).
 
-Usage: ``python benchmarks/cell.py [--part exact|spiking|loihi] [--seeds 0 1 2]``
+The fully spiking cell (memory and hidden layer in spiking neurons) is
+``benchmarks/spiking.py``.
+
+Usage: ``python benchmarks/cell.py [--part exact|loihi] [--seeds 0 1 2]``
 ``[--epochs 40] [--quick] [--mnist mnist.npz --validation 10000]``
 """
 
@@ -281,51 +277,6 @@ def train_for_spikes(seed, args, data):
     return acc, trained
 
 
-def part_spiking(args, data):
-    n, tau, rate = args.steps, args.tau, args.rate
-    print(
-        f"{n} steps per pixel, hidden synapse Lowpass({tau}), {rate:g} Hz per unit "
-        f"of activity; rates trained at 1 step per pixel, then fine-tuned for "
-        f"{args.finetune_epochs} epochs at {n} steps per pixel with the synapse"
-    )
-    print(
-        "| seed | rate, 1 step/pixel | rate, fine-tuned | spiking hidden "
-        "| spiking hidden + memory | mean rate (Hz) |"
-    )
-    print("|---|---|---|---|---|---|")
-    spiking = dict(
-        hidden_to_hidden=False,
-        hidden_neuron_type=nengo.SpikingRectifiedLinear(),
-        scale_firing_rates=rate,
-        synapse=nengo.Lowpass(tau),
-    )
-    held = {name: (hold(x, n), y) for name, (x, y) in data.items()}
-    for seed in args.seeds:
-        step_acc, trained = train_for_spikes(seed, args, data)
-        rate_acc, _, tuned = train_nengo(
-            trained,
-            held,
-            args.finetune_epochs,
-            args.patience,
-            theta=PSDIGITS.steps * n * DT,
-            synapse=nengo.Lowpass(tau),
-            **RELU,
-        )
-        hidden_acc, hz = evaluate(tuned, data, n, **spiking)
-        memory_input = tuned["input_encoders"][0, 0] * data["train"][0][:50]
-        memory = dict(
-            n_neurons=args.memory_neurons * PSDIGITS.order,
-            neuron_type=nengo.SpikingRectifiedLinear(),
-            process=nengo.processes.PresentInput(hold(memory_input, n).ravel(), DT),
-        )
-        both_acc, _ = evaluate(tuned, data, n, neural_memory=memory, **spiking)
-        print(
-            f"| {seed} | {step_acc:.3f} | {rate_acc:.3f} | {hidden_acc:.3f} "
-            f"| {both_acc:.3f} | {hz:.0f} |",
-            flush=True,
-        )
-
-
 def part_loihi(args, data):
     import nengo_loihi
 
@@ -400,9 +351,7 @@ def part_loihi(args, data):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--part", choices=("exact", "spiking", "loihi"), default="exact"
-    )
+    parser.add_argument("--part", choices=("exact", "loihi"), default="exact")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--patience", type=int, default=10)
@@ -410,7 +359,6 @@ def main():
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--tau", type=float, default=0.01)
     parser.add_argument("--finetune-epochs", type=int, default=8)
-    parser.add_argument("--memory-neurons", type=int, default=50)
     parser.add_argument("--xla", action="store_true", help="compile with XLA")
     parser.add_argument(
         "--test-digits", type=int, default=None, help="streamed (loihi part)"
@@ -443,7 +391,7 @@ def main():
     if args.part == "exact":
         part_exact(args, data, task)
     else:
-        parts = {"spiking": part_spiking, "loihi": part_loihi}
+        parts = {"loihi": part_loihi}
         parts[args.part](args, data)
 
 
