@@ -2826,6 +2826,156 @@ CASES += [
     ),
 ]
 
+# the fully spiking recipe: tuning, replayed memories, recorded states
+
+
+def tuning_process(weights=None, x=None, **kwargs):
+    from nengo_lmu.tuning import input_process
+
+    weights = dict(input_encoders=np.ones((1, 1))) if weights is None else weights
+    x = np.full((2, 4, 1), 0.5) if x is None else x
+    return input_process(weights, x, **kwargs)
+
+
+def record(x=None, **kwargs):
+    from nengo_lmu.classifier import record_states
+
+    c = classifier()
+    x = np.full((2, 4, 1), 0.5) if x is None else x
+    return record_states(c, x, progress_bar=False, **kwargs)
+
+
+def record_chunk(chunk):
+    return record(chunk=chunk)
+
+
+def spiking_memory(theta):
+    return LegendreMemory(
+        64,
+        theta,
+        n_neurons=64 * 20,
+        neuron_type=nengo.SpikingRectifiedLinear(),
+        neuron_lead=0,
+        neuron_gain=1,
+        add_to_container=False,
+    )
+
+
+def dl_replayed(states):
+    from nengo_lmu.dl import accuracy
+
+    sim, clf = SHARED["dl"]
+    return accuracy(sim, clf, X16, Y16, states)
+
+
+def dl_memory_rates(neurons):
+    from nengo_lmu.dl import firing_rates
+
+    sim, clf = SHARED["dl"]
+    return firing_rates(sim, clf, X16, neurons=neurons)
+
+
+CASES += values("chunk", record_chunk, [0, -1, 1.5, "2", True], "record_states")
+CASES += [
+    (
+        "tuning.input_process(weights=[[1]])",
+        given(tuning_process, [[1.0]]),
+        Refused("weights", r"input_encoders"),
+    ),
+    (
+        "tuning.input_process(weights with memory_encoders)",
+        given(tuning_process, dict(input_encoders=[[1.0]], memory_encoders=[[1.0]])),
+        Refused("weights", r"memory_encoders.*process=PresentInput"),
+    ),
+    (
+        "tuning.input_process(x wrong input_d)",
+        given(tuning_process, None, np.zeros((2, 4, 3))),
+        Refused("x", r"\(2, 4, 3\)"),
+    ),
+    (
+        "tuning.input_process(steps_per_sample=0)",
+        given(tuning_process, steps_per_sample=0),
+        Refused("steps_per_sample", r"steps_per_sample=0"),
+    ),
+    (
+        "tuning.input_process(dt=-1)",
+        given(tuning_process, dt=-1),
+        Refused("dt", r"dt=-1"),
+    ),
+    (
+        "tuning.input_process",
+        given(tuning_process, steps_per_sample=3),
+        Accepted(lambda p: p.inputs.shape == (24, 1) and np.all(p.inputs == 0.5)),
+    ),
+    (
+        "LMUCell(replay_memory=1)",
+        given(cell, replay_memory=1),
+        Refused("replay_memory", r"True or False"),
+    ),
+    (
+        "LMUCell(replay_memory, memory_to_memory)",
+        given(cell, replay_memory=True, memory_to_memory=True),
+        Refused("replay_memory", r"memory_to_memory=False"),
+    ),
+    (
+        "LMUCell(replay_memory, neural_memory)",
+        given(cell, replay_memory=True, neural_memory=dict(n_neurons=120)),
+        Refused("replay_memory", r"neural_memory"),
+    ),
+    (
+        "LMUCell(replay_memory)",
+        given(cell, replay_memory=True),
+        Accepted(lambda c: c.memory is None and c.state.size_out == 3),
+    ),
+    (
+        "record_states(x with NaN)",
+        given(record, np.full((2, 4, 1), NAN)),
+        Refused("x", r"NaN"),
+    ),
+    (
+        "record_states(replayed classifier)",
+        lambda: record_states_of(classifier(replay_memory=True)),
+        Refused("classifier", r"replay_memory=False"),
+    ),
+    (
+        "record_states",
+        given(record),
+        Accepted(lambda s: s.shape == (2, 4, 3) and is_finite(s)),
+    ),
+    (
+        "LegendreMemory(order 64, theta 0.32 s, spiking)",
+        given(spiking_memory, 0.32),
+        Warned(UserWarning, r"theta >= 0\.5\d+ s"),
+    ),
+    (
+        "dl.accuracy(states given to a memory of its own)",
+        given(dl_replayed, np.zeros((16, 12, 3))),
+        Refused("x", r"takes no memory states"),
+    ),
+    (
+        "dl.firing_rates(neurons='all')",
+        given(dl_memory_rates, "all"),
+        Refused("neurons", r"'hidden', 'memory'"),
+    ),
+    (
+        "dl.firing_rates(neurons='memory', exact memory)",
+        given(dl_memory_rates, "memory"),
+        Refused("neurons", r"neurons='hidden'"),
+    ),
+    (
+        "dl.train_classifier(verbose='yes')",
+        lambda: dl_train(verbose="yes"),
+        Refused("verbose", r"True or False"),
+    ),
+]
+
+
+def record_states_of(c):
+    from nengo_lmu.classifier import record_states
+
+    return record_states(c, np.zeros((2, 4, 1)))
+
+
 #: Cases the library does not meet yet: what happens now.
 XFAIL = {}
 
