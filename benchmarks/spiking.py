@@ -244,6 +244,51 @@ def spiking_model(task, args, seed, data, rate_weights, n, neurons_per_dim):
     return row
 
 
+def plot(paths, out):
+    """The frontier from ``--json`` files: score against neurons per dimension."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows, metric = [], None
+    for path in paths:
+        with open(path) as file:
+            run = json.load(file)
+        rows += run["rows"]
+        metric = TASKS[run["args"]["task"]].metric
+    fig, ax = plt.subplots(figsize=(6, 4))
+    steps = sorted({r["steps"] for r in rows})
+    for i, n in enumerate(steps):
+        for key, style, label in [
+            ("spiking", "o-", "trained on the spiking memory"),
+            ("rate_weights", "s:", "rate weights"),
+        ]:
+            group = [r for r in rows if r["steps"] == n]
+            per_dim = sorted({r["per_dim"] for r in group})
+            values = [[r[key] for r in group if r["per_dim"] == k] for k in per_dim]
+            ax.errorbar(
+                per_dim,
+                [np.mean(v) for v in values],
+                yerr=[np.std(v) for v in values],
+                fmt=style,
+                color=f"C{i}",
+                capsize=3,
+                label=f"fully spiking, {label}, {n} steps/sample",
+            )
+    rate = np.mean([r["rate"] for r in rows])
+    ax.axhline(rate, color="k", lw=1, label=f"rate model ({rate:.3f})")
+    ax.set_xscale("log")
+    per_dim = sorted({r["per_dim"] for r in rows})
+    ax.set_xticks(per_dim, [str(k) for k in per_dim])
+    ax.minorticks_off()
+    ax.set_xlabel("memory neurons per state dimension")
+    ax.set_ylabel(f"test {metric}")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out, dpi=150)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--task", choices=sorted(TASKS), default="psdigits")
@@ -282,9 +327,18 @@ def main():
     )
     parser.add_argument("--json", default=None, help="write the rows here")
     parser.add_argument(
+        "--plot",
+        nargs="+",
+        default=None,
+        metavar=("OUT.png", "ROWS.json"),
+        help="plot the frontier from --json files, and run nothing",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="order 16, a few sequences, 2 epochs"
     )
     args = parser.parse_args()
+    if args.plot:
+        return plot(args.plot[1:], args.plot[0])
     tf.get_logger().setLevel("ERROR")
     task = TASKS[args.task]
     args.order = args.order or task.order
