@@ -177,7 +177,7 @@ class LMUClassifier(nengo.Network):
         return weights
 
 
-def as_sequences(x, input_d, attr="x"):
+def as_sequences(x, input_d, attr="x", dtype=float):
     """
     Sequences checked: a float array (n, steps, input_d) of finite values.
 
@@ -189,6 +189,9 @@ def as_sequences(x, input_d, attr="x"):
         Their dimensions (the cell's ``input_d``).
     attr : str, optional
         The argument's name, in error messages.
+    dtype : numpy dtype or None, optional
+        The array's type; None keeps that of ``x`` (e.g. float32 memory states,
+        too large to copy), which must be numbers.
 
     Returns
     -------
@@ -200,7 +203,9 @@ def as_sequences(x, input_d, attr="x"):
         For another shape, no sequence or no step, or values that are not finite.
     """
     try:
-        array = np.asarray(x, dtype=float)
+        array = np.asarray(x, dtype=dtype)
+        if not np.issubdtype(array.dtype, np.number):
+            raise TypeError(array.dtype)
     except (TypeError, ValueError):
         raise ValidationError(
             f"Must be numbers ({attr}={shown(x)}); give an array (n, steps, "

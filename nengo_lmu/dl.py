@@ -305,16 +305,10 @@ def _inputs(classifier, x, states, attr="x"):
             f"memory states ({attr}): {hint}",
             attr=attr,
         )
-    states = np.asarray(states)  # its own dtype: recorded states are large
-    if states.shape != shape or not np.issubdtype(states.dtype, np.number):
+    states = as_sequences(states, shape[2], f"{attr} states", dtype=None)
+    if states.shape != shape:
         raise ValidationError(
-            f"Memory states have shape {states.shape} and dtype {states.dtype} "
-            f"({attr}): {hint}",
-            attr=attr,
-        )
-    if not np.all(np.isfinite(states)):
-        raise ValidationError(
-            f"Memory states hold NaN or infinite values ({attr}): {hint}", attr=attr
+            f"Memory states have shape {states.shape} ({attr}): {hint}", attr=attr
         )
     inputs[cell.state] = states
     return inputs
