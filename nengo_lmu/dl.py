@@ -135,6 +135,13 @@ def accuracy(sim, classifier, x, y, states=None):
     """
     Fraction of sequences ``x`` classified as ``y`` (see `.classify`).
 
+    Parameters
+    ----------
+    sim, classifier, x, states
+        As in `.classify`.
+    y : (n,) np.ndarray
+        The classes of ``x``.
+
     Returns
     -------
     float
