@@ -259,10 +259,10 @@ def warn_fast_dynamics(system, ensembles):
     The fastest mode of a Legendre memory (the largest magnitude of ``A``'s
     eigenvalues, over 2 pi) grows with the square of the order over ``theta``.
     Below `MIN_SPIKES_PER_CYCLE` spikes per cycle at the neurons' mean maximum
-    rate, the states are mostly spike noise: on psDigits, an order-64 memory of
-    50 neurons per dimension classified 18% of the digits fully spiking at
-    ``theta`` = 0.32 s (100 Hz fastest mode, 3 spikes per cycle) and 84% at
-    0.64 s (6 spikes per cycle).
+    rate, the states are mostly spike noise: on psDigits, with a readout trained
+    on the exact memory, an order-64 memory of 50 neurons per dimension
+    classified 18% of the digits fully spiking at ``theta`` = 0.32 s (100 Hz
+    fastest mode, 3 spikes per cycle) and 84% at 0.64 s (6 spikes per cycle).
 
     Parameters
     ----------
