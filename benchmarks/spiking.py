@@ -135,23 +135,27 @@ def train(sim, clf, task, args, data, epochs, states=None):
     predictions with ``sim.fit`` for ``epochs``. Returns the weights and the
     median seconds per epoch.
     """
-    states = states or {}
+    # (x, y) pairs, or (x, y, states) triples for a replayed memory
+    data = {
+        name: data[name] + ((states[name],) if states else ())
+        for name in ("train", "validation")
+    }
     if task.outputs > 1:
         history = train_classifier(
             sim,
             clf,
-            data["train"] + tuple(states.get("train", ())[:1]),
-            data["validation"] + tuple(states.get("validation", ())[:1]),
+            data["train"],
+            data["validation"],
             epochs,
             args.patience,
         )
         seconds = history["epoch_time"]
     else:
-        x, y = data["train"]
+        x, y = data["train"][:2]
         n = len(x) - len(x) % sim.minibatch_size
         inputs = {clf.input: x[:n]}
-        if "train" in states:
-            inputs[clf.cell.state] = states["train"][0][:n]
+        if states:
+            inputs[clf.cell.state] = states["train"][:n]
         seconds = []
         for _ in range(epochs):
             start = time.perf_counter()
@@ -199,8 +203,8 @@ def spiking_model(task, args, seed, data, rate_weights, n, neurons_per_dim):
     states = {}
     for name in ("train", "validation", "test"):
         start = time.perf_counter()
-        states[name] = (
-            record_states(recorder, held[name][0], network=net, progress_bar=False),
+        states[name] = record_states(
+            recorder, held[name][0], network=net, progress_bar=False
         )
         if name != "test":
             row["record_s"] = row.get("record_s", 0) + time.perf_counter() - start
@@ -217,13 +221,12 @@ def spiking_model(task, args, seed, data, rate_weights, n, neurons_per_dim):
         synapse=nengo.Lowpass(args.tau),
         replay_memory=True,
     )
-    train_states = {name: states[name] for name in ("train", "validation")}
     with simulator(net, clf, task, args) as sim:
         tuned_weights, row["finetune_s"] = train(
-            sim, clf, task, args, held, args.finetune_epochs, train_states
+            sim, clf, task, args, held, args.finetune_epochs, states
         )
         # the spiking memory's cost alone: the hidden layer in rates
-        scores = classify(sim, clf, held["test"][0], states["test"][0])
+        scores = classify(sim, clf, held["test"][0], states["test"])
         row["spiking_memory"] = task.score(scores, held["test"][1])
 
     # 4. fully spiking, without and with step 3 (the neurons probed apart:

@@ -346,7 +346,7 @@ class LMUCell(nengo.Network):
             neurons or a spiking memory.
         """
         # weights no connection holds (a replayed memory's) are as given
-        weights = {name: self.weights[name] for name in self.weights}
+        weights = dict(self.weights)
         for name, conn in self.weight_connections.items():
             weights[name] = np.array(sim.data[conn].weights).reshape(self.shapes[name])
         bias = np.array(sim.data[self.hidden].bias) / self.scale_firing_rates
