@@ -17,6 +17,10 @@ TENSORFLOW = "tensorflow>=2.10,<2.13"
 NENGO_3 = ["nengo>=3.2,<4", "numpy>=1.21,<2"]
 extras_require = {
     "demo": ["matplotlib>=3.5"],
+    # PyTorch training (nengo_lmu.torch): the current stack, not beside TensorFlow
+    # 2.12 (their typing-extensions pins conflict)
+    "torch": ["torch>=2.1"],
+    "datasets": ["scikit-learn>=1.0"],
     "dl": NENGO_3 + ["nengo-dl>=3.6,<3.7", TENSORFLOW],
     "loihi": NENGO_3 + ["nengo-loihi>=1.1,<1.2", "nengo-extras>=0.5,<0.6"],
     "examples": [

@@ -25,6 +25,8 @@ def shown(value):
     A large array's repr would bury the message; its shape says what is wrong.
     """
     size = getattr(value, "size", None)
+    if callable(size):  # e.g. a torch.Tensor's size()
+        size = int(np.prod(value.shape))
     if isinstance(value, (list, tuple)):
         size = np.size(value) if _is_numeric(value) else None
     if size is not None and size > 8:

@@ -371,6 +371,11 @@ def _option(name):
     return BoolParam(name, hint="give True or False")
 
 
+#: What `.CellPlan.cell_arguments` copies from the plan as it is.
+CELL_ARGUMENTS = ("units", "order", "memory_d", "input_d") + OPTIONS
+CELL_ARGUMENTS += ("discretizer", "dt", "scale_firing_rates")
+
+
 class CellPlan:
     """
     What an `.LMUCell` is wired from: its checked parameters, memory and weights.
@@ -401,6 +406,8 @@ hidden_recurrent_initializer, weights, memory_neurons
         The optional connections (and ``use_bias``), by name: True or False.
     hidden_neuron_type : nengo.neurons.NeuronType
         The hidden neurons, their amplitude undoing ``scale_firing_rates``.
+    neuron_type : nengo.neurons.NeuronType
+        The hidden neurons as given (before ``scale_firing_rates``).
     shapes : dict
         The shape of each weight, by name.
     weights : dict
@@ -484,6 +491,7 @@ hidden_recurrent_initializer, weights, memory_neurons
         self.neural_memory = self._neural_memory(neural_memory, memory_neurons)
         self.replay_memory = replay_memory
         self._check_replay()
+        self.neuron_type = hidden_neuron_type
         self.hidden_neuron_type = self._hidden_neuron_type(hidden_neuron_type)
         self.shapes = weight_shapes(
             self.input_d, self.memory_d, self.order, self.units, self.options
@@ -500,6 +508,25 @@ hidden_recurrent_initializer, weights, memory_neurons
     def options(self):
         """The optional connections (and ``use_bias``), by name: True or False."""
         return {name: getattr(self, name) for name in OPTIONS}
+
+    def cell_arguments(self):
+        """
+        The arguments of an `.LMUCell` that computes what this plan describes.
+
+        Returns
+        -------
+        dict
+            The sizes, the options, ``theta``, ``discretizer``, ``dt``, the
+            hidden neurons as given, ``scale_firing_rates`` and the weights;
+            the memory is the exact one, and ``synapse`` None.
+        """
+        arguments = {name: getattr(self, name) for name in CELL_ARGUMENTS}
+        arguments.update(
+            theta=self.system.theta,
+            hidden_neuron_type=self.neuron_type,
+            weights={name: value.copy() for name, value in self.weights.items()},
+        )
+        return arguments
 
     def _neural_memory(self, neural_memory, memory_neurons):
         """``neural_memory`` checked (``memory_neurons``: its deprecated name)."""

@@ -26,6 +26,7 @@ BACKENDS = (
     "nir",
     "nengo_lmu.loihi",
     "nengo_lmu.dl",
+    "nengo_lmu.torch",
 )
 
 
