@@ -29,8 +29,16 @@ psdigits
     `.classifier.LMUClassifier` and scored in ``nengo.Simulator`` (the test
     digits one after another, `.classify_stream`).
 
-Usage: ``python benchmarks/pytorch.py [--part exactness speed psdigits]``
+psmnist (``--mnist PATH``, a keras-format ``mnist.npz``)
+    keras-lmu's psMNIST model (the published configuration, a tanh SimpleRNN
+    hidden layer) and the fully parallel one (a feed-forward ReLU hidden layer
+    on the last step) trained in PyTorch for ``--epochs`` epochs (Adam 1e-3,
+    batch 100, the last ``--validation`` training images held out, the best
+    validation epoch kept), per seed: test accuracy and seconds per epoch.
+
+Usage: ``python benchmarks/pytorch.py [--part exactness speed psdigits psmnist]``
 ``[--seeds 0 1 2] [--repeats 5] [--keras-python .venv/bin/python] [--quick]``
+``[--mnist mnist.npz --validation 10000 --epochs 3]``
 """
 
 import argparse
@@ -48,7 +56,7 @@ import torch
 from nengo_lmu import LMUCell, load_weights
 from nengo_lmu.classifier import LMUClassifier as NengoClassifier
 from nengo_lmu.classifier import classify_stream
-from nengo_lmu.datasets import psdigits
+from nengo_lmu.datasets import psdigits, psmnist
 from nengo_lmu.torch import LMU, LMUClassifier, accuracy, train_classifier
 
 DT = 0.001
@@ -300,7 +308,7 @@ def part_psdigits(args):
         n = 40 if args.quick else len(x_test)
         with nengo.Network(seed=seed) as net:
             clf = NengoClassifier(**model.classifier_kwargs())
-        scores = classify_stream(clf, x_test[:n], network=net)
+        scores = classify_stream(clf, x_test[:n], network=net, progress_bar=False)
         nengo_acc = float(np.mean(np.argmax(scores, -1) == y_test[:n]))
         rows.append(
             {
@@ -351,6 +359,41 @@ def part_psdigits(args):
     )
 
 
+def part_psmnist(args):
+    print(f"\n## psMNIST ({args.mnist}): trained in PyTorch, {args.epochs} epochs")
+    data = psmnist(args.mnist, n_validation=args.validation)
+    if args.quick:
+        data = {k: (x[:300], y[:300]) for k, (x, y) in data.items()}
+    rows = []
+    for seed in args.seeds:
+        for name, config in [
+            ("published (SimpleRNN)", PSMNIST),
+            ("fully parallel (ReLU)", PARALLEL),
+        ]:
+            torch.manual_seed(seed)
+            model = LMUClassifier(10, seed=seed, **config)
+            with torch.no_grad():  # keras-lmu's example: input encoders of ones
+                model.lmu.weights["input_encoders"].fill_(1.0)
+            history = train_classifier(
+                model,
+                data["train"],
+                data["validation"],
+                epochs=args.epochs,
+                batch_size=100,
+                seed=seed,
+            )
+            rows.append(
+                [
+                    seed,
+                    name,
+                    f"{accuracy(model, *data['test']):.3f}",
+                    f"{max(history['val_accuracy']):.3f}",
+                    f"{np.median(history['epoch_time']):.1f}",
+                ]
+            )
+    table(["seed", "model", "test accuracy", "best validation", "s/epoch"], rows)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -368,6 +411,9 @@ def main():
         help="Python of the TensorFlow environment (keras-lmu, nengo_dl); "
         "'' to skip its references",
     )
+    parser.add_argument("--mnist", default=None, help="keras-format mnist.npz")
+    parser.add_argument("--validation", type=int, default=10000)
+    parser.add_argument("--epochs", type=int, default=3, help="psMNIST epochs")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()

@@ -3,7 +3,7 @@ The NengoDL backend: training and evaluating LMU models in `nengo_dl.Simulator`.
 
 The networks of nengo_lmu mark for NengoDL what trains and what is probed
 (`nengo_lmu.config`); this module holds the training loop and the evaluations
-that go with `.LMUClassifier`, which need a `nengo_dl.Simulator`. nengo_dl is
+that go with `.classifier.LMUClassifier`, which need a `nengo_dl.Simulator`. nengo_dl is
 imported inside the functions that use it, so this module imports without it.
 """
 

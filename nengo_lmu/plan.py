@@ -31,6 +31,7 @@ from nengo_lmu.params import (
     DistributionParam,
     EnumParam,
     NumberParam,
+    Parameterized,
     SynapseParam,
     at_least,
     validate,
@@ -376,7 +377,7 @@ CELL_ARGUMENTS = ("units", "order", "memory_d", "input_d") + OPTIONS
 CELL_ARGUMENTS += ("discretizer", "dt", "scale_firing_rates")
 
 
-class CellPlan:
+class CellPlan(Parameterized):
     """
     What an `.LMUCell` is wired from: its checked parameters, memory and weights.
 

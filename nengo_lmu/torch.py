@@ -16,6 +16,7 @@ This module needs PyTorch (``pip install nengo-lmu[torch]``); the rest of
 nengo_lmu does not.
 """
 
+import functools
 import time
 
 import nengo
@@ -67,6 +68,35 @@ PATIENCE = IntParam(
 CELL_PARAMETERS = CELL_ARGUMENTS + ("theta", "hidden_neuron_type")
 
 
+def _rectified_linear(neurons, J):
+    return neurons.amplitude * torch.relu(J)
+
+
+def _tanh(neurons, J):
+    return torch.tanh(J) / neurons.tau_ref
+
+
+def _sigmoid(neurons, J):
+    return torch.sigmoid(J) / neurons.tau_ref
+
+
+def _lif_rate(neurons, J):
+    above = J > 1
+    j = torch.where(above, J - 1, torch.ones_like(J))  # no log of <= 0
+    rates = neurons.amplitude / (neurons.tau_ref + neurons.tau_rc * torch.log1p(1 / j))
+    return torch.where(above, rates, torch.zeros_like(J))
+
+
+#: The rate neurons PyTorch computes: nengo's ``step`` of each, as a torch
+#: function of the neurons and their input current.
+RATES = {
+    nengo.RectifiedLinear: _rectified_linear,
+    nengo.Tanh: _tanh,
+    nengo.Sigmoid: _sigmoid,
+    nengo.LIFRate: _lif_rate,
+}
+
+
 def rate_function(neuron_type):
     """
     The response of nengo rate neurons as a torch function of their input current.
@@ -82,7 +112,7 @@ def rate_function(neuron_type):
     -------
     callable
         ``f(J)``, torch tensor to torch tensor, equal to the neurons' rates in
-        nengo.
+        nengo (a `functools.partial`, which pickles with the model).
 
     Raises
     ------
@@ -100,25 +130,9 @@ def rate_function(neuron_type):
             "nengo_lmu.LMUCell when you deploy the trained weights",
             attr="hidden_neuron_type",
         )
-    if type(neuron_type) is nengo.RectifiedLinear:
-        amplitude = neuron_type.amplitude
-        return lambda J: amplitude * torch.relu(J)
-    if type(neuron_type) is nengo.Tanh:
-        scale = 1.0 / neuron_type.tau_ref
-        return lambda J: scale * torch.tanh(J)
-    if type(neuron_type) is nengo.Sigmoid:
-        scale = 1.0 / neuron_type.tau_ref
-        return lambda J: scale * torch.sigmoid(J)
-    if type(neuron_type) is nengo.LIFRate:
-        lif = neuron_type
-
-        def lif_rates(J):
-            above = J > 1
-            j = torch.where(above, J - 1, torch.ones_like(J))  # no log of <= 0
-            rates = lif.amplitude / (lif.tau_ref + lif.tau_rc * torch.log1p(1 / j))
-            return torch.where(above, rates, torch.zeros_like(J))
-
-        return lif_rates
+    rates = RATES.get(type(neuron_type))
+    if rates is not None:
+        return functools.partial(rates, neuron_type)
     raise ValidationError(
         f"No PyTorch response for {neuron_type!r}; give nengo.RectifiedLinear(), "
         "nengo.Tanh(tau_ref=1), nengo.Sigmoid() or nengo.LIFRate()",
@@ -283,7 +297,9 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
         self.parallel = self._parallel(validate(PARALLEL, parallel, self))
         self.weights = torch.nn.ParameterDict(
             {
-                name: torch.nn.Parameter(torch.as_tensor(value, dtype=torch.float32))
+                name: torch.nn.Parameter(
+                    torch.as_tensor(value, dtype=torch.get_default_dtype())
+                )
                 for name, value in self.plan.weights.items()
             }
         )
@@ -296,7 +312,7 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
             if self.trainable_theta
             else None
         )
-        # the memory with a window of one step, which theta_inv scales
+        # the memory with a window of one step, which exp(-log_theta) scales
         self._unit = LegendreDelay(theta=1.0, order=self.plan.order)
         self._responses = {}
 

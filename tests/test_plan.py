@@ -1,3 +1,5 @@
+import pickle
+
 import nengo
 import numpy as np
 import pytest
@@ -137,3 +139,21 @@ def test_state_samples_are_states_of_the_response():
     assert not np.array_equal(plan.state_samples(50, seed=3), samples)
     # scaled states: within a few radii
     assert np.max(np.abs(samples)) < 2
+
+
+def test_cell_plan_pickles_and_gives_its_cell_arguments():
+    """A cell's plan survives pickling, and cell_arguments rebuild the cell."""
+    cell = nengo_lmu.LMUCell(
+        units=5, order=4, theta=0.02, input_to_hidden=True, use_bias=True, seed=1
+    )
+    copied = pickle.loads(pickle.dumps(cell.plan))
+    for name in cell.plan.attributes:
+        value, other = getattr(cell.plan, name), getattr(copied, name)
+        if isinstance(value, dict):
+            assert value.keys() == other.keys()
+        else:
+            assert value == other or np.array_equal(value, other)
+    rebuilt = nengo_lmu.LMUCell(**copied.cell_arguments())
+    for name, value in cell.weights.items():
+        assert np.array_equal(rebuilt.weights[name], value)
+    assert rebuilt.system.theta == 0.02 and rebuilt.input_to_hidden

@@ -6,6 +6,8 @@ The reference is `.LMUCell` with the exact memory in nengo's ``Simulator``
 1e-5 at every step, in both its parallel and its step-by-step forms.
 """
 
+import copy
+
 import nengo
 import numpy as np
 import pytest
@@ -347,3 +349,37 @@ def test_training_refuses_nan_loss_and_bad_data(rng):
     with pytest.raises(ValidationError) as error:
         lmu_torch.train_classifier(torch.nn.Linear(2, 2), (x, y))
     assert error.value.attr == "model"
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_mixed_precision(rng, parallel):
+    """torch.autocast applies: bfloat16 outputs near the float32 ones, gradients."""
+    model = LMUClassifier(
+        10,
+        units=16,
+        order=32,
+        theta=0.1,
+        dt=DT,
+        input_to_hidden=True,
+        parallel=parallel,
+        seed=0,
+    )
+    x = torch.as_tensor(rng.uniform(size=(4, 100, 1)), dtype=torch.float32)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        low = model(x)
+    assert low.dtype == torch.bfloat16
+    low.float().square().sum().backward()
+    assert all(p.grad is not None for p in model.parameters())
+    with torch.no_grad():
+        assert torch.allclose(low.float(), model(x), atol=0.05)
+
+
+def test_saves_and_copies(rng, tmp_path):
+    """The whole model pickles (torch.save) and deep-copies, theta included."""
+    model = LMUClassifier(3, units=8, order=8, theta=0.02, trainable_theta=True, seed=0)
+    x = torch.as_tensor(rng.uniform(size=(2, 30, 1)), dtype=torch.float32)
+    torch.save(model, tmp_path / "model.pt")
+    loaded = torch.load(tmp_path / "model.pt", weights_only=False)
+    for other in (loaded, copy.deepcopy(model)):
+        assert torch.equal(other(x), model(x))
+        assert other.lmu.theta == model.lmu.theta
