@@ -27,7 +27,8 @@ psdigits
     (`.torch.train_classifier`, Adam 1e-3, batch 32, up to 40 epochs, the best
     validation epoch kept, patience 10); then deployed as a
     `.classifier.LMUClassifier` and scored in ``nengo.Simulator`` (the test
-    digits one after another, `.classify_stream`).
+    digits one after another, each from rest: `.classify_stream` with
+    ``reset=True``).
 
 psmnist (``--mnist PATH``, a keras-format ``mnist.npz``)
     keras-lmu's psMNIST model (the published configuration, a tanh SimpleRNN
@@ -308,7 +309,9 @@ def part_psdigits(args):
         n = 40 if args.quick else len(x_test)
         with nengo.Network(seed=seed) as net:
             clf = NengoClassifier(**model.classifier_kwargs())
-        scores = classify_stream(clf, x_test[:n], network=net, progress_bar=False)
+        scores = classify_stream(
+            clf, x_test[:n], network=net, reset=True, progress_bar=False
+        )
         nengo_acc = float(np.mean(np.argmax(scores, -1) == y_test[:n]))
         rows.append(
             {

@@ -79,14 +79,15 @@ print(
 # `classifier_kwargs()` gives the arguments of the `nengo_lmu.classifier.LMUClassifier`
 # that computes what the PyTorch model computes: its sizes, options, `theta`,
 # `dt`, hidden neurons and trained weights. `classify_stream` runs the test
-# digits one after another in `nengo.Simulator`. It warns that the recurrent
-# hidden state may carry over from one digit to the next: PyTorch starts every
-# digit from rest, so the scores differ slightly, but the classes agree.
+# digits one after another in `nengo.Simulator`, resetting it before each
+# (`reset=True`), so that every digit starts from rest as in PyTorch.
 
 # %%
 with nengo.Network(seed=args.seed) as net:
     nengo_model = nengo_lmu.classifier.LMUClassifier(**model.classifier_kwargs())
-scores = classify_stream(nengo_model, x_test[:n_test], network=net, progress_bar=False)
+scores = classify_stream(
+    nengo_model, x_test[:n_test], network=net, reset=True, progress_bar=False
+)
 torch_scores = model(torch.as_tensor(x_test[:n_test])).detach().numpy()
 print(
     f"in nengo.Simulator: accuracy {np.mean(scores.argmax(-1) == y_test[:n_test]):.3f}"

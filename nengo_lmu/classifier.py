@@ -16,7 +16,7 @@ from nengo.exceptions import ValidationError
 from nengo_lmu.cell import LMUCell
 from nengo_lmu.config import keep_last_step
 from nengo_lmu.deprecation import moved
-from nengo_lmu.params import ArrayParam, at_least, shown, validate
+from nengo_lmu.params import ArrayParam, BoolParam, at_least, shown, validate
 from nengo_lmu.weights import glorot_uniform, weight_rng
 
 #: Fraction of a sequence's state left when the next starts (`.classify_stream`).
@@ -285,7 +285,13 @@ __getattr__ = moved(
 
 
 def classify_stream(
-    classifier, x, gap=None, network=None, simulator=nengo.Simulator, **sim_kwargs
+    classifier,
+    x,
+    gap=None,
+    network=None,
+    simulator=nengo.Simulator,
+    reset=False,
+    **sim_kwargs,
 ):
     """
     Class scores of sequences run one after another in one simulation.
@@ -299,7 +305,10 @@ def classify_stream(
     memory's state (`.LinearSystem.settling_steps`) and of the hidden synapse's, so
     the scores are those of sequences run from rest, unless the cell has
     feedback of its own (``hidden_to_hidden``, ``hidden_to_memory``,
-    ``memory_to_memory``; it warns then).
+    ``memory_to_memory``; it warns then). With ``reset=True`` the simulator is
+    reset before each sequence instead, so that every sequence starts from
+    rest, feedback or not (for simulators that can be reset, such as
+    ``nengo.Simulator``).
 
     Parameters
     ----------
@@ -314,6 +323,9 @@ def classify_stream(
         The network to simulate, if ``classifier`` is part of one.
     simulator : callable, optional
         The simulator class, e.g. ``nengo_loihi.Simulator``.
+    reset : bool, optional
+        Reset the simulator before each sequence (no gap): the scores of
+        sequences run from rest, as NengoDL and PyTorch score them.
     **sim_kwargs
         Passed to ``simulator`` with the network and the cell's ``dt`` (e.g.
         ``target="sim"``).
@@ -323,7 +335,7 @@ def classify_stream(
     (n, n_classes) np.ndarray
         The scores (logits) at the end of each sequence.
     """
-    stream = _Stream(classifier, x, gap, network, simulator)
+    stream = _Stream(classifier, x, gap, network, simulator, reset)
     latency = int(np.round(classifier.cell.output_latency / classifier.cell.dt))
     scores = stream.run(classifier.output, latency, sim_kwargs)
     return scores[:, stream.steps - 1 + latency]
@@ -398,10 +410,13 @@ def record_states(
 CHUNK = at_least("chunk", 1, "give the sequences per simulation, e.g. 100")
 
 
+RESET = BoolParam("reset", hint="give True or False")
+
+
 class _Stream:
     """Sequences one after another on a classifier's input (`classify_stream`)."""
 
-    def __init__(self, classifier, x, gap, network, simulator):
+    def __init__(self, classifier, x, gap, network, simulator, reset=False):
         if not isinstance(classifier, LMUClassifier):
             raise ValidationError(
                 f"Must be an LMUClassifier (classifier={classifier!r}); give the "
@@ -422,19 +437,28 @@ class _Stream:
             )
         cell = classifier.cell
         x = as_sequences(x, cell.input_d)
+        self.reset = validate(RESET, reset)
+        if self.reset and gap:
+            raise ValidationError(
+                f"A reset simulator needs no gap between sequences ({gap=}, "
+                "reset=True); give gap=None, or reset=False",
+                attr="gap",
+            )
         feedback = [
             name
             for name in ("hidden_to_hidden", "hidden_to_memory", "memory_to_memory")
             if cell.options[name]
         ]
-        if feedback:
+        if feedback and not self.reset:
             warnings.warn(
                 f"The cell has feedback ({', '.join(feedback)}=True) whose state the "
                 "gaps between sequences may not reset; the scores may depend on the "
                 "sequences before: give a longer gap, or use a cell without "
                 "feedback to score sequences from rest"
             )
-        if gap is None:
+        if self.reset:
+            gap = 0
+        elif gap is None:
             gap = cell.discrete.settling_steps(rtol=SETTLED)
             tau = getattr(cell.synapse, "tau", 0.0)
             gap = max(gap, int(np.ceil(-np.log(SETTLED) * tau / cell.dt)))
@@ -450,7 +474,11 @@ class _Stream:
         """The values of ``target`` at every step, (n, period + extra, size)."""
         classifier, cell = self.classifier, self.classifier.cell
         rest = classifier.input.output
-        classifier.input.output = nengo.processes.PresentInput(self.stream, cell.dt)
+        if self.reset:  # one sequence at a time, from the start
+            start = [0]
+            classifier.input.output = self._present(start)
+        else:
+            classifier.input.output = nengo.processes.PresentInput(self.stream, cell.dt)
         with classifier:
             # every step (``probe`` keeps only the last one in NengoDL)
             probe = nengo.Probe(target, synapse=None, label="every step")
@@ -460,14 +488,35 @@ class _Stream:
                 dt=cell.dt,
                 **sim_kwargs,
             ) as sim:
-                sim.run_steps(self.n * self.period + extra_steps)
+                if self.reset:
+                    runs = []
+                    for i in range(self.n):
+                        start[0] = i * self.period
+                        sim.reset()
+                        sim.run_steps(self.period + extra_steps)
+                        runs.append(np.asarray(sim.data[probe]))
+                else:
+                    sim.run_steps(self.n * self.period + extra_steps)
+                    data = np.asarray(sim.data[probe])
         finally:
             classifier.input.output = rest
             classifier.probes.remove(probe)
-        data = np.asarray(sim.data[probe])
+        if self.reset:  # NengoDL: a minibatch of 1
+            return np.stack([run.reshape(-1, run.shape[-1]) for run in runs])
         data = data.reshape(-1, data.shape[-1])  # NengoDL: a minibatch of 1
         # sequence i's steps start at i * period; extra steps spill into the next
         index = np.arange(self.n)[:, None] * self.period + np.arange(
             self.period + extra_steps
         )
         return data[index]
+
+    def _present(self, start):
+        """A Node output presenting the sequence from ``start[0]``, then zeros."""
+        stream, dt = self.stream, self.classifier.cell.dt
+        zeros = np.zeros(stream.shape[1])
+
+        def present(t):
+            k = int(np.round(t / dt)) - 1
+            return stream[start[0] + k] if 0 <= k < self.steps else zeros
+
+        return present

@@ -1,3 +1,5 @@
+import warnings
+
 import nengo
 import numpy as np
 import pytest
@@ -174,6 +176,33 @@ def test_classify_stream_scores_each_sequence_from_rest(Simulator, rng):
     # without a gap, each sequence starts from what the last one left
     no_gap = classify_stream(classifier, x, gap=0, network=net, simulator=Simulator)
     assert np.max(np.abs(no_gap - reference)) > 10 * error
+
+
+def test_classify_stream_with_reset_scores_cells_with_feedback(Simulator, rng):
+    """reset=True runs each sequence from rest, whatever feedback the cell has."""
+    x, _ = task(rng, 3)
+    with nengo.Network(seed=0) as net:
+        classifier = LMUClassifier(3, **dict(CELL, hidden_to_hidden=True))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scores = classify_stream(
+            classifier, x, network=net, simulator=Simulator, reset=True
+        )
+    assert not [w for w in caught if "feedback" in str(w.message)]
+    reference = []
+    for sequence in x:
+        classifier.input.output = nengo.processes.PresentInput(sequence, 0.001)
+        with Simulator(net) as sim:
+            sim.run_steps(len(sequence))
+        reference.append(sim.data[classifier.probe][-1])
+    classifier.input.output = np.zeros(1)
+    assert np.allclose(scores, reference, atol=1e-10)
+    with pytest.raises(ValidationError, match="no gap") as error:
+        classify_stream(classifier, x, gap=5, network=net, reset=True)
+    assert error.value.attr == "gap"
+    with pytest.raises(ValidationError) as error:
+        classify_stream(classifier, x, network=net, reset="yes")
+    assert error.value.attr == "reset"
 
 
 @pytest.mark.parametrize(

@@ -170,7 +170,8 @@ def test_weights_round_trip_through_nengo(Simulator, rng):
     assert np.allclose(outputs(other, x)[:, -1], outputs(model, x), atol=1e-12, rtol=0)
 
 
-def test_classifier_deploys_to_nengo(Simulator, rng):
+@pytest.mark.parametrize("hidden_to_hidden", [True, False])
+def test_classifier_deploys_to_nengo(Simulator, rng, hidden_to_hidden):
     model = LMUClassifier(
         4,
         units=10,
@@ -179,14 +180,14 @@ def test_classifier_deploys_to_nengo(Simulator, rng):
         input_d=2,
         dt=DT,
         seed=0,
-        hidden_neuron_type=nengo.RectifiedLinear(),
         input_to_hidden=True,
+        hidden_to_hidden=hidden_to_hidden,
     )
     x = rng.uniform(-1, 1, size=(3, 25, 2))
     with nengo.Network(seed=0) as net:
         clf = NengoClassifier(**model.classifier_kwargs())
-    # the sequences one after another, the memory settled between (25 windows)
-    scores = classify_stream(clf, x, gap=500, network=net, simulator=Simulator)
+    # each sequence from rest, as PyTorch runs them
+    scores = classify_stream(clf, x, network=net, simulator=Simulator, reset=True)
     assert np.allclose(scores, outputs(model, x), atol=1e-5, rtol=0)
     with Simulator(net, dt=DT, progress_bar=False) as sim:
         back = LMUClassifier.from_classifier(clf, sim)
