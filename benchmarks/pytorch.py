@@ -20,6 +20,12 @@ speed
     of the published model, timed in the TensorFlow environment
     (``--keras-python``, through ``benchmarks/keras_reference.py``) before and
     after the PyTorch timings.
+forms
+    One training step of the published model's shape (a recurrent hidden
+    layer, ``input_to_hidden``) at two sizes (units 64, order 64, batch 32;
+    units 212, order 256, batch 100) and 64 to 784 steps, the memory step by
+    step, by FFT and by direct convolution (the median of ``--repeats``): what
+    ``convolution="auto"`` chooses by (`.torch.MAX_DIRECT_STEPS`).
 psdigits
     Per seed: keras-lmu's psDigits model trained in the TensorFlow environment
     (test accuracy, seconds per epoch) with nengo_lmu's NengoDL seconds per
@@ -37,7 +43,7 @@ psmnist (``--mnist PATH``, a keras-format ``mnist.npz``)
     batch 100, the last ``--validation`` training images held out, the best
     validation epoch kept), per seed: test accuracy and seconds per epoch.
 
-Usage: ``python benchmarks/pytorch.py [--part exactness speed psdigits psmnist]``
+Usage: ``python benchmarks/pytorch.py [--part exactness speed forms psdigits psmnist]``
 ``[--seeds 0 1 2] [--repeats 5] [--keras-python .venv/bin/python] [--quick]``
 ``[--mnist mnist.npz --validation 10000 --epochs 3]``
 """
@@ -260,6 +266,35 @@ def part_speed(args):
         print(f"keras-lmu runs: {', '.join(f'{t:.2f} s' for t in keras)}")
 
 
+def part_forms(args):
+    print("\n## The memory's forms: ms per training step, recurrent hidden layer")
+    forms = {
+        "step by step": dict(parallel=False),
+        "FFT": dict(parallel=True, convolution="fft"),
+        "direct": dict(parallel=True, convolution="direct"),
+    }
+    rows = []
+    for units, order, batch in [(64, 64, 32), (212, 256, 100)]:
+        for steps in (64, 128, 256, 512, 784):
+            x, y = torch.rand(batch, steps, 1), torch.randint(10, (batch,))
+            row = [units, order, batch, steps]
+            for options in forms.values():
+                model = LMUClassifier(
+                    10,
+                    units=units,
+                    order=order,
+                    theta=steps * DT,
+                    dt=DT,
+                    input_to_hidden=True,
+                    **options,
+                )
+                training_step(model, x, y)  # warm-up
+                times = [training_step(model, x, y) for _ in range(args.repeats)]
+                row.append(f"{np.median(times) * 1e3:.1f}")
+            rows.append(row)
+    table(["units", "order", "batch", "steps", *forms], rows)
+
+
 def part_psdigits(args):
     print("\n## psDigits: keras-lmu, NengoDL and PyTorch from the same weights")
     data = psdigits()
@@ -403,7 +438,7 @@ def main():
         "--part",
         nargs="+",
         default=["exactness", "speed"],
-        choices=["exactness", "speed", "psdigits"],
+        choices=["exactness", "speed", "forms", "psdigits", "psmnist"],
     )
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--repeats", type=int, default=5)

@@ -156,6 +156,19 @@ def test_firing_rates_need_the_probe(rng):
             firing_rates(sim, classifier, task(rng, 16)[0])
 
 
+def scores_from_rest(Simulator, net, classifier, x):
+    """The reference: each sequence's last scores, in a simulation of its own."""
+    rest = classifier.input.output
+    reference = []
+    for sequence in x:
+        classifier.input.output = nengo.processes.PresentInput(sequence, 0.001)
+        with Simulator(net) as sim:
+            sim.run_steps(len(sequence))
+        reference.append(sim.data[classifier.probe][-1])
+    classifier.input.output = rest
+    return np.array(reference)
+
+
 def test_classify_stream_scores_each_sequence_from_rest(Simulator, rng):
     x, _ = task(rng, 4)
     with nengo.Network(seed=0) as net:
@@ -163,13 +176,7 @@ def test_classify_stream_scores_each_sequence_from_rest(Simulator, rng):
     scores = classify_stream(classifier, x, network=net, simulator=Simulator)
     assert classifier.input.output.shape == (1,)  # zeros again after the run
 
-    # the reference: each sequence in a simulation of its own
-    reference = []
-    for sequence in x:
-        classifier.input.output = nengo.processes.PresentInput(sequence, 0.001)
-        with Simulator(net) as sim:
-            sim.run_steps(len(sequence))
-        reference.append(sim.data[classifier.probe][-1])
+    reference = scores_from_rest(Simulator, net, classifier, x)
     error = np.max(np.abs(scores - reference))
     assert error < 0.01 * np.max(np.abs(reference))
 
@@ -189,13 +196,7 @@ def test_classify_stream_with_reset_scores_cells_with_feedback(Simulator, rng):
             classifier, x, network=net, simulator=Simulator, reset=True
         )
     assert not [w for w in caught if "feedback" in str(w.message)]
-    reference = []
-    for sequence in x:
-        classifier.input.output = nengo.processes.PresentInput(sequence, 0.001)
-        with Simulator(net) as sim:
-            sim.run_steps(len(sequence))
-        reference.append(sim.data[classifier.probe][-1])
-    classifier.input.output = np.zeros(1)
+    reference = scores_from_rest(Simulator, net, classifier, x)
     assert np.allclose(scores, reference, atol=1e-10)
     with pytest.raises(ValidationError, match="no gap") as error:
         classify_stream(classifier, x, gap=5, network=net, reset=True)

@@ -132,17 +132,21 @@ def test_neuron_types_match_nengo(Simulator, rng, neuron_type):
     assert np.allclose(outputs(model, x)[0], expected, atol=1e-5, rtol=0)
 
 
-@pytest.mark.parametrize("discretizer", ["zoh", "euler"])
-def test_trainable_theta(Simulator, rng, discretizer):
-    model = layer(32, 1, trainable_theta=True, discretizer=discretizer)
+@pytest.mark.parametrize(
+    "discretizer, parallel", [("zoh", True), ("euler", True), ("zoh", False)]
+)
+def test_trainable_theta(Simulator, rng, discretizer, parallel):
+    model = layer(
+        32, 1, trainable_theta=True, discretizer=discretizer, parallel=parallel
+    )
     fixed = layer(32, 1, discretizer=discretizer)
     x = rng.uniform(-1, 1, size=(2, STEPS, 3))
-    # at its initial theta it is the fixed layer, to the rounding of log_theta
-    # to float32
-    assert np.allclose(outputs(model, x), outputs(fixed, x), atol=1e-6, rtol=0)
+    # at its initial theta (log_theta in float64) it is the fixed layer
+    model.double().log_theta.data.fill_(np.log(fixed.theta / DT))
+    assert np.allclose(outputs(model, x), outputs(fixed, x), atol=1e-12, rtol=0)
     Ad, Bd = (matrix.detach().numpy() for matrix in model.discrete())
-    assert np.allclose(Ad, model.plan.discrete.A, atol=1e-7, rtol=0)
-    assert np.allclose(Bd, model.plan.discrete.B, atol=1e-7, rtol=0)
+    assert np.allclose(Ad, model.plan.discrete.A, atol=1e-12, rtol=0)
+    assert np.allclose(Bd, model.plan.discrete.B, atol=1e-12, rtol=0)
     # theta gets a gradient, and a changed theta deploys as the cell's theta
     model(torch.as_tensor(x)).square().sum().backward()
     assert model.log_theta.grad is not None and model.log_theta.grad != 0
