@@ -54,9 +54,10 @@ PARALLEL = BoolParam(
 CONVOLUTION = EnumParam("convolution", values=("auto", "fft", "direct"))
 #: The longest sequence the direct convolution runs ("auto"); FFT beyond it.
 #: Measured (``benchmarks/pytorch.py --part forms``, CPU): the direct one is as
-#: fast or faster up to 512 steps; beyond, FFT is faster at order 64 and about
-#: as fast at order 256.
-MAX_DIRECT_STEPS = 512
+#: fast or faster up to 512 steps; at 784, FFT is 15% faster at order 64 but,
+#: at order 256 and batch 100, from as fast to twice as slow from run to run
+#: (its complex intermediate is 160 MB).
+MAX_DIRECT_STEPS = 1024
 RETURN_SEQUENCES = BoolParam("return_sequences", hint="give True or False")
 TRAINABLE_THETA = BoolParam("trainable_theta", hint="give True or False")
 SEED = IntParam("seed", low=0, optional=True, hint="give a non-negative int or None")
