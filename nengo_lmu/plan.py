@@ -374,7 +374,7 @@ def _option(name):
 
 #: What `.CellPlan.cell_arguments` copies from the plan as it is.
 CELL_ARGUMENTS = ("units", "order", "memory_d", "input_d") + OPTIONS
-CELL_ARGUMENTS += ("discretizer", "dt", "scale_firing_rates")
+CELL_ARGUMENTS += ("discretizer", "dt", "scale_firing_rates", "synapse")
 
 
 class CellPlan(Parameterized):
@@ -518,8 +518,8 @@ hidden_recurrent_initializer, weights, memory_neurons
         -------
         dict
             The sizes, the options, ``theta``, ``discretizer``, ``dt``, the
-            hidden neurons as given, ``scale_firing_rates`` and the weights;
-            the memory is the exact one, and ``synapse`` None.
+            hidden neurons as given, ``scale_firing_rates``, ``synapse`` and
+            the weights; the memory is the exact one.
         """
         arguments = {name: getattr(self, name) for name in CELL_ARGUMENTS}
         arguments.update(

@@ -190,7 +190,8 @@ class LMU(torch.nn.Module):
     and time-invariant, and runs over the whole sequence at once
     (``parallel``): ``m`` as the convolution of ``u`` with the memory's impulse
     response, or only the last ``m`` as one matrix product when the layer
-    returns the last step and the hidden layer is feed-forward.
+    returns the last step, the hidden layer is feed-forward and there is no
+    synapse.
 
     Parameters
     ----------
@@ -200,6 +201,12 @@ scale_firing_rates, kernel_initializer, recurrent_initializer, \
 hidden_kernel_initializer, hidden_recurrent_initializer, weights
         As in `.LMUCell`: ``theta`` in seconds, one step of the sequence
         lasting ``dt`` seconds.
+    synapse : nengo.Lowpass or float, optional
+        As in `.LMUCell`: the hidden neurons' output filtered by this lowpass
+        (a number is its time constant), on its way out and back to the
+        hidden neurons and the memory, one step later, exactly as nengo filters
+        a connection. Train with the synapse that spiking hidden neurons will
+        need, so that the readout learns the filtered state it will see.
     hidden_neuron_type : nengo.neurons.NeuronType, optional
         Rate neurons of the hidden layer (see `rate_function`):
         ``nengo.Tanh(tau_ref=1)`` (keras' tanh, the default),
@@ -262,6 +269,7 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
         dt=0.001,
         hidden_neuron_type=nengo.Tanh(tau_ref=1),
         scale_firing_rates=1.0,
+        synapse=None,
         trainable_theta=False,
         return_sequences=False,
         parallel=None,
@@ -285,7 +293,6 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
         try:
             self.plan = CellPlan(
                 **arguments,
-                synapse=None,
                 neural_memory=None,
                 replay_memory=False,
                 weights=weights,
@@ -295,6 +302,7 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
         except ValidationError as error:  # named as the layer's, not the plan's
             raise ValidationError(error.args[0], attr=error.attr, obj=self) from None
         self.rates = rate_function(self.plan.hidden_neuron_type)
+        self._decay = self._synapse_decay()
         self.trainable_theta = validate(TRAINABLE_THETA, trainable_theta, self)
         self.return_sequences = validate(RETURN_SEQUENCES, return_sequences, self)
         self.convolution = validate(CONVOLUTION, convolution, self)
@@ -319,6 +327,21 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
         # the memory with a window of one step, which exp(-log_theta) scales
         self._unit = LegendreDelay(theta=1.0, order=self.plan.order)
         self._responses = {}
+
+    def _synapse_decay(self):
+        """``a`` of the synapse's ``r[k] = a r[k-1] + (1 - a) h[k-1]``."""
+        synapse = self.plan.synapse
+        if synapse is None:
+            return 0.0
+        if type(synapse) is not nengo.Lowpass:
+            raise ValidationError(
+                f"PyTorch filters the hidden output with nengo.Lowpass only "
+                f"(synapse={synapse!r}); give nengo.Lowpass(tau), a number "
+                "(its tau), or None",
+                attr="synapse",
+                obj=self,
+            )
+        return float(np.exp(-self.plan.dt / synapse.tau))
 
     def _parallel(self, parallel):
         """Whether the memory runs at once: ``parallel``, checked or chosen."""
@@ -437,15 +460,14 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
                 obj=self,
             )
 
-    def _hidden(self, drive, h):
-        """``h[k]`` from its input without ``hidden_kernel`` and ``h[k-1]``."""
-        w = self.weights
-        if self.plan.hidden_to_hidden and h is not None:
-            drive = drive + h @ w["hidden_kernel"].T
+    def _hidden(self, drive, r):
+        """``h[k]`` from its input but ``hidden_kernel``, and the fed-back ``r``."""
+        if self.plan.hidden_to_hidden and r is not None:
+            drive = drive + r @ self.weights["hidden_kernel"].T
         return self.rates(self.plan.scale_firing_rates * drive)
 
     def _drive(self, m, x):
-        """The hidden layer's input but for ``hidden_kernel h``, bias included."""
+        """The hidden layer's input but for ``hidden_kernel``, bias included."""
         w = self.weights
         drive = m @ w["memory_kernel"].T + w["hidden_bias"]
         if self.plan.input_to_hidden:
@@ -459,28 +481,50 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
             u = u + self.weights["memory_bias"]
         return u
 
+    def _filter(self, r, h):
+        """
+        What leaves the hidden neurons through the synapse, one step on.
+
+        ``r[k] = a r[k-1] + (1 - a) h[k-1]``, as nengo filters a connection
+        (``a = exp(-dt / tau)``; without a synapse, ``a = 0``: one step's delay).
+        """
+        if r is None:
+            return None if h is None else (1 - self._decay) * h
+        return self._decay * r + (1 - self._decay) * h
+
+    def _output(self, hs, rs):
+        """The layer's output from ``h`` and ``r`` at every step (lists)."""
+        out = hs if self.plan.synapse is None else rs
+        return torch.stack(out, dim=1) if self.return_sequences else out[-1]
+
     def _forward_recurrent(self, x, Ad, Bd):
         """Step by step, as `.LMUCell` runs."""
         w, plan = self.weights, self.plan
         batch = len(x)
         m = x.new_zeros(batch, plan.memory_d, plan.order)
-        h = None
-        outputs = []
+        h = r = None
+        hs, rs = [], []
         for k in range(x.shape[1]):
+            r = self._filter(r, h)
             u = self._memory_input(x[:, k])
-            if plan.hidden_to_memory and h is not None:
-                u = u + h @ w["hidden_encoders"].T
+            if plan.hidden_to_memory and r is not None:
+                u = u + r @ w["hidden_encoders"].T
             if plan.memory_to_memory:
                 u = u + m.reshape(batch, -1) @ w["memory_encoders"].T
             m = m @ Ad.T + u[..., None] * Bd[:, 0]
-            h = self._hidden(self._drive(m.reshape(batch, -1), x[:, k]), h)
-            outputs.append(h)
-        return torch.stack(outputs, dim=1) if self.return_sequences else h
+            h = self._hidden(self._drive(m.reshape(batch, -1), x[:, k]), r)
+            hs.append(h)
+            rs.append(torch.zeros_like(h) if r is None else r)
+        return self._output(hs, rs)
 
     def _forward_parallel(self, x, response):
         """The memory over the sequence at once; the hidden layer after it."""
         u = self._memory_input(x)  # (batch, steps, memory_d)
-        if not (self.return_sequences or self.plan.hidden_to_hidden):
+        if not (
+            self.return_sequences
+            or self.plan.hidden_to_hidden
+            or self.plan.synapse is not None
+        ):
             # the last state only: sum_j response[steps - 1 - j] u[j]
             m = torch.einsum("bsd,so->bdo", u, response.flip(0))
             return self._hidden(self._drive(m.flatten(1), x[:, -1]), None)
@@ -488,13 +532,21 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
         drive = self._drive(m, x)
         if not self.plan.hidden_to_hidden:
             h = self._hidden(drive, None)
-            return h if self.return_sequences else h[:, -1]
-        h = None
-        outputs = []
-        for drive_k in drive.unbind(1):  # one gradient for all, not one per step
-            h = self._hidden(drive_k, h)
-            outputs.append(h)
-        return torch.stack(outputs, dim=1) if self.return_sequences else h
+            if self.plan.synapse is None:
+                return h if self.return_sequences else h[:, -1]
+            hs = list(h.unbind(1))
+        else:
+            h = r = None
+            hs = []
+            for drive_k in drive.unbind(1):  # one gradient for all, not one per step
+                r = self._filter(r, h)
+                h = self._hidden(drive_k, r)
+                hs.append(h)
+        rs, r = [], None
+        for h_k in [None] + hs[:-1]:
+            r = self._filter(r, h_k)
+            rs.append(torch.zeros_like(hs[0]) if r is None else r)
+        return self._output(hs, rs)
 
     def _convolve(self, u, response):
         """The memory's states (batch, steps, memory_d, order) from ``u``."""

@@ -81,6 +81,26 @@ def test_matches_lmucell(Simulator, rng, order, memory_d, options):
     assert np.allclose(outputs(model, x), expected, atol=1e-5, rtol=0)
 
 
+@pytest.mark.parametrize("synapse", [0.005, None])
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"hidden_to_hidden": False}, {"hidden_to_memory": True}],
+    ids=lambda o: "+".join(o) or "none",
+)
+def test_synapse_matches_lmucell(Simulator, rng, synapse, options):
+    """The hidden output filtered (and fed back) as LMUCell(synapse=...) does."""
+    x = rng.uniform(-1, 1, size=(1, STEPS, 3))
+    kwargs = dict(
+        synapse=synapse, hidden_neuron_type=nengo.RectifiedLinear(), **options
+    )
+    model = layer(16, 2, **kwargs)
+    expected = run_cell(Simulator, x[0], **model.cell_kwargs())
+    assert np.allclose(outputs(model, x)[0], expected, atol=1e-5, rtol=0)
+    for parallel in {model.parallel, False}:  # each form, and the last step
+        other = layer(16, 2, parallel=parallel, return_sequences=False, **kwargs)
+        assert np.allclose(outputs(other, x)[0], expected[-1], atol=1e-5, rtol=0)
+
+
 @pytest.mark.parametrize("hidden_to_hidden", [True, False])
 @pytest.mark.parametrize("return_sequences", [True, False])
 @pytest.mark.parametrize("convolution", ["fft", "direct"])
@@ -276,6 +296,8 @@ BAD = [
     (dict(parallel=True, memory_to_memory=True), "parallel"),
     (dict(parallel="yes"), "parallel"),
     (dict(convolution="fast"), "convolution"),
+    (dict(synapse=nengo.Alpha(0.01)), "synapse"),
+    (dict(synapse=-0.01), "synapse"),
     (dict(trainable_theta=1), "trainable_theta"),
     (dict(return_sequences=None), "return_sequences"),
     (dict(seed=-1), "seed"),
