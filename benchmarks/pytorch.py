@@ -339,9 +339,9 @@ def part_psdigits(args):
             seed=seed,
         )
         wall = time.perf_counter() - start
-        torch_acc = accuracy(model, *data["test"])
         x_test, y_test = data["test"]
         n = 40 if args.quick else len(x_test)
+        torch_acc = accuracy(model, x_test[:n], y_test[:n])
         with nengo.Network(seed=seed) as net:
             clf = NengoClassifier(**model.classifier_kwargs())
         scores = classify_stream(

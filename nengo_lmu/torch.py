@@ -54,9 +54,8 @@ PARALLEL = BoolParam(
 CONVOLUTION = EnumParam("convolution", values=("auto", "fft", "direct"))
 #: The longest sequence the direct convolution runs ("auto"); FFT beyond it.
 #: Measured (``benchmarks/pytorch.py --part forms``, CPU): the direct one is as
-#: fast or faster up to 512 steps; at 784, FFT is 15% faster at order 64 but,
-#: at order 256 and batch 100, from as fast to twice as slow from run to run
-#: (its complex intermediate is 160 MB).
+#: fast or faster up to 512 steps; at 784 both vary from run to run, FFT the
+#: more so for a large memory (order 256, batch 100), where time matters most.
 MAX_DIRECT_STEPS = 1024
 RETURN_SEQUENCES = BoolParam("return_sequences", hint="give True or False")
 TRAINABLE_THETA = BoolParam("trainable_theta", hint="give True or False")
