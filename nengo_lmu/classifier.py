@@ -348,6 +348,7 @@ def record_states(
     network=None,
     simulator=nengo.Simulator,
     chunk=100,
+    reset=False,
     **sim_kwargs,
 ):
     """
@@ -379,6 +380,9 @@ def record_states(
     chunk : int, optional
         Sequences per simulation (the states of a simulation are kept in
         memory at every step).
+    reset : bool, optional
+        Reset the simulator before each sequence (no gap), as in
+        `classify_stream`: every sequence's states from rest.
     **sim_kwargs
         Passed to ``simulator`` with the network and the cell's ``dt``.
 
@@ -401,7 +405,9 @@ def record_states(
     x = as_sequences(x, classifier.cell.input_d)
     states = []
     for start in range(0, len(x), chunk):
-        stream = _Stream(classifier, x[start : start + chunk], gap, network, simulator)
+        stream = _Stream(
+            classifier, x[start : start + chunk], gap, network, simulator, reset
+        )
         data = stream.run(classifier.cell.state, 0, sim_kwargs)
         states.append(data[:, : stream.steps].astype(np.float32))
     return np.concatenate(states)

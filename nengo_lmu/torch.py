@@ -412,7 +412,7 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
 
     # --- running ---
 
-    def forward(self, x):
+    def forward(self, x, states=None):
         """
         Run the layer over sequences.
 
@@ -420,6 +420,12 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
         ----------
         x : (batch, steps, input_d) torch.Tensor
             The sequences (batch first), of finite values.
+        states : (batch, steps, memory_d * order) torch.Tensor, optional
+            Memory states to use instead of the memory's own, as
+            `.LMUCell` with ``replay_memory=True`` does: e.g. those a memory
+            in spiking neurons delivers on ``x`` (`.record_states`), so that
+            the hidden layer trains on them. Not with ``hidden_to_memory`` or
+            ``memory_to_memory``.
 
         Returns
         -------
@@ -428,6 +434,9 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
             else at the last step (batch, units).
         """
         self._check(x)
+        if states is not None:
+            self._check_states(states, x)
+            return self._run_hidden(x, states.to(x.dtype))
         Ad, Bd = self.discrete(x.device)
         if self.parallel:
             response = self._impulse_response(Ad, Bd, x.shape[1], x.dtype)
@@ -456,6 +465,43 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
             raise ValidationError(
                 "Sequences hold NaN or infinite values (x); give finite inputs",
                 attr="x",
+                obj=self,
+            )
+
+    def _check_states(self, states, x):
+        """Refuse replayed states the layer cannot use, or of the wrong shape."""
+        feedback = [
+            name
+            for name in ("hidden_to_memory", "memory_to_memory")
+            if getattr(self.plan, name)
+        ]
+        if feedback:
+            raise ValidationError(
+                f"Replayed memory states cannot follow {' and '.join(feedback)}"
+                "=True, whose weights train; give states=None, or a layer "
+                "without the option",
+                attr="states",
+                obj=self,
+            )
+        shape = (*x.shape[:2], self.plan.memory_d * self.plan.order)
+        hint = f"give a float tensor {shape}: the memory's state at each step of x"
+        if not isinstance(states, torch.Tensor) or not states.is_floating_point():
+            kind = getattr(states, "dtype", type(states).__name__)
+            raise ValidationError(
+                f"Must be a float torch.Tensor (states is {kind}); {hint}",
+                attr="states",
+                obj=self,
+            )
+        if tuple(states.shape) != shape:
+            raise ValidationError(
+                f"States have shape {tuple(states.shape)}; {hint}",
+                attr="states",
+                obj=self,
+            )
+        if not torch.isfinite(states).all():
+            raise ValidationError(
+                f"States hold NaN or infinite values; {hint}",
+                attr="states",
                 obj=self,
             )
 
@@ -528,6 +574,10 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
             m = torch.einsum("bsd,so->bdo", u, response.flip(0))
             return self._hidden(self._drive(m.flatten(1), x[:, -1]), None)
         m = self._convolve(u, response).flatten(2)  # (batch, steps, memory_d*order)
+        return self._run_hidden(x, m)
+
+    def _run_hidden(self, x, m):
+        """The hidden layer (and the synapse) over the memory's states ``m``."""
         drive = self._drive(m, x)
         if not self.plan.hidden_to_hidden:
             h = self._hidden(drive, None)
@@ -724,7 +774,7 @@ class LMUClassifier(torch.nn.Module):
         """Number of classes."""
         return self.readout.out_features
 
-    def forward(self, x):
+    def forward(self, x, states=None):
         """
         Class scores (logits) of sequences, from their last step.
 
@@ -732,12 +782,14 @@ class LMUClassifier(torch.nn.Module):
         ----------
         x : (batch, steps, input_d) torch.Tensor
             The sequences.
+        states : (batch, steps, memory_d * order) torch.Tensor, optional
+            Memory states to replay (see `LMU.forward`).
 
         Returns
         -------
         (batch, n_classes) torch.Tensor
         """
-        return self.readout(self.lmu(x))
+        return self.readout(self.lmu(x, states))
 
     def get_weights(self):
         """
@@ -805,16 +857,36 @@ class LMUClassifier(torch.nn.Module):
         return cls(n_classes=classifier.n_classes, **{**arguments, **kwargs})
 
 
-def _tensors(model, x, y, attr):
-    """Sequences and labels checked, as tensors on the model's device and dtype."""
-    parameter = next(model.parameters())
-    x = as_sequences(x, model.lmu.plan.input_d, attr=attr, dtype=None)
+def _checked(model, x, y, states, attr):
+    """Sequences, labels and states (or None) checked, as numpy arrays."""
+    plan = model.lmu.plan
+    x = as_sequences(x, plan.input_d, attr=attr, dtype=None)
     y = as_labels(y, len(x), model.n_classes, attr=attr)
-    x = torch.as_tensor(x, dtype=parameter.dtype, device=parameter.device)
-    return x, torch.as_tensor(y, device=parameter.device)
+    if states is not None:
+        states = as_sequences(states, plan.memory_d * plan.order, attr=attr, dtype=None)
+        if states.shape[:2] != x.shape[:2]:
+            raise ValidationError(
+                f"States have shape {states.shape} for sequences {x.shape} "
+                f"({attr}); give the memory's state at each step of each "
+                "sequence (nengo_lmu.classifier.record_states)",
+                attr=attr,
+            )
+    return x, y, states
 
 
-def classify(model, x, batch_size=1000):
+def _tensors(model, x, y, states, attr):
+    """`_checked`, as tensors on the model's device and in its dtype."""
+    parameter = next(model.parameters())
+    x, y, states = _checked(model, x, y, states, attr)
+    kwargs = dict(dtype=parameter.dtype, device=parameter.device)
+    return (
+        torch.as_tensor(x, **kwargs),
+        torch.as_tensor(y, device=parameter.device),
+        None if states is None else torch.as_tensor(states, **kwargs),
+    )
+
+
+def classify(model, x, batch_size=1000, states=None):
     """
     Class scores of sequences (logits), computed in minibatches without gradients.
 
@@ -826,28 +898,38 @@ def classify(model, x, batch_size=1000):
         The sequences.
     batch_size : int, optional
         Sequences per minibatch.
+    states : (n, steps, memory_d * order) array_like, optional
+        Memory states to replay (see `LMU.forward`).
 
     Returns
     -------
     (n, n_classes) np.ndarray
     """
     validate(BATCH_SIZE, batch_size)
-    x, _ = _tensors(model, x, np.zeros(len(x), dtype=int), "x")
+    x, _, states = _tensors(model, x, np.zeros(len(x), dtype=int), states, "x")
     was_training = model.training
     model.eval()
     with torch.no_grad():
-        scores = [model(x[i : i + batch_size]) for i in range(0, len(x), batch_size)]
+        scores = [
+            model(x[i : i + batch_size], _batch(states, i, batch_size))
+            for i in range(0, len(x), batch_size)
+        ]
     model.train(was_training)
     return torch.cat(scores).cpu().numpy()
 
 
-def accuracy(model, x, y, batch_size=1000):
+def _batch(states, start, size):
+    """``states[start:start + size]``, or None."""
+    return None if states is None else states[start : start + size]
+
+
+def accuracy(model, x, y, batch_size=1000, states=None):
     """
     Fraction of sequences ``x`` classified as ``y`` (see `classify`).
 
     Parameters
     ----------
-    model, x, batch_size
+    model, x, batch_size, states
         As in `classify`.
     y : (n,) array_like
         The classes of ``x``.
@@ -857,7 +939,8 @@ def accuracy(model, x, y, batch_size=1000):
     float
     """
     y = as_labels(y, len(x), model.n_classes)
-    return float(np.mean(np.argmax(classify(model, x, batch_size), axis=1) == y))
+    scores = classify(model, x, batch_size, states)
+    return float(np.mean(np.argmax(scores, axis=1) == y))
 
 
 def train_classifier(
@@ -883,11 +966,14 @@ def train_classifier(
     model : LMUClassifier
         The classifier, on the device to train on.
     train : tuple
-        ``(x, y)``: sequences (n, steps, input_d) and their classes (n,).
+        ``(x, y)``: sequences (n, steps, input_d) and their classes (n,); or
+        ``(x, y, states)`` with the memory states to replay (see
+        `LMU.forward`), e.g. those of a memory in spiking neurons
+        (`.record_states`).
     validation : tuple, optional
-        ``(x, y)`` measured after every epoch; the model ends with the weights
-        of the epoch with the best validation accuracy. Without it, those of
-        the last epoch.
+        ``(x, y)`` or ``(x, y, states)`` measured after every epoch; the
+        model ends with the weights of the epoch with the best validation
+        accuracy. Without it, those of the last epoch.
     epochs : int, optional
         Number of epochs.
     batch_size : int, optional
@@ -934,10 +1020,11 @@ def train_classifier(
             "validation=(x, y), or patience=None",
             attr="patience",
         )
-    x, y = _tensors(model, *_pair(train, "train"), "train")
+    x, y, states = _tensors(model, *_data(train, "train"), "train")
     if validation is not None:
-        val_x, val_y = _pair(validation, "validation")
-        val_y = as_labels(val_y, len(val_x), model.n_classes, attr="validation")
+        val_x, val_y, val_states = _checked(
+            model, *_data(validation, "validation"), "validation"
+        )
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     generator = torch.Generator().manual_seed(seed)
     history = {"loss": [], "val_accuracy": [], "epoch_time": [], "best_epoch": None}
@@ -950,7 +1037,10 @@ def train_classifier(
             torch.randperm(len(x), generator=generator).split(batch_size)
         ):
             index = index.to(x.device)
-            loss = torch.nn.functional.cross_entropy(model(x[index]), y[index])
+            replayed = None if states is None else states[index]
+            loss = torch.nn.functional.cross_entropy(
+                model(x[index], replayed), y[index]
+            )
             if not torch.isfinite(loss):
                 raise ValidationError(
                     f"The training loss is {float(loss)} at epoch {epoch}, "
@@ -965,7 +1055,9 @@ def train_classifier(
         history["loss"].append(float(np.mean(losses)))
         line = f"epoch {epoch + 1}/{epochs}: loss {history['loss'][-1]:.4f}"
         if validation is not None:
-            history["val_accuracy"].append(accuracy(model, val_x, val_y))
+            history["val_accuracy"].append(
+                accuracy(model, val_x, val_y, states=val_states)
+            )
             if best is None or history["val_accuracy"][-1] > max(
                 history["val_accuracy"][:-1], default=-1
             ):
@@ -981,12 +1073,12 @@ def train_classifier(
     return history
 
 
-def _pair(data, attr):
-    """``(x, y)`` from a pair, or a clear error."""
-    if not (isinstance(data, (tuple, list)) and len(data) == 2):
+def _data(data, attr):
+    """``(x, y, states)`` from a pair or a triple, or a clear error."""
+    if not (isinstance(data, (tuple, list)) and len(data) in (2, 3)):
         raise ValidationError(
-            f"Must be a pair (x, y) of sequences and classes ({attr}="
-            f"{shown(data)}); give e.g. (x_train, y_train)",
+            f"Must be a pair (x, y) of sequences and classes, or a triple (x, y, "
+            f"states) ({attr}={shown(data)}); give e.g. (x_train, y_train)",
             attr=attr,
         )
-    return data
+    return (*data, None) if len(data) == 2 else tuple(data)

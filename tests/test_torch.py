@@ -15,7 +15,7 @@ from nengo.exceptions import ValidationError
 
 from nengo_lmu import LMUCell
 from nengo_lmu.classifier import LMUClassifier as NengoClassifier
-from nengo_lmu.classifier import classify_stream
+from nengo_lmu.classifier import classify_stream, record_states
 
 torch = pytest.importorskip("torch")
 lmu_torch = pytest.importorskip("nengo_lmu.torch")
@@ -410,3 +410,67 @@ def test_saves_and_copies(rng, tmp_path):
     for other in (loaded, copy.deepcopy(model)):
         assert torch.equal(other(x), model(x))
         assert other.lmu.theta == model.lmu.theta
+
+
+def test_replayed_states(Simulator, rng):
+    """States recorded in nengo (float32), replayed, give what the memory gives."""
+    model = LMUClassifier(
+        3,
+        units=8,
+        order=6,
+        theta=0.02,
+        input_d=2,
+        dt=DT,
+        input_to_hidden=True,
+        hidden_neuron_type=nengo.RectifiedLinear(),
+        synapse=0.002,
+        seed=0,
+    )
+    x = rng.uniform(-1, 1, size=(4, 25, 2))
+    with nengo.Network(seed=0) as net:
+        clf = NengoClassifier(**model.classifier_kwargs())
+    states = record_states(clf, x, network=net, simulator=Simulator, reset=True)
+    expected = outputs(model, x)
+    with torch.no_grad():
+        replayed = model(torch.as_tensor(x), torch.as_tensor(states).double())
+    assert np.allclose(replayed.numpy(), expected, atol=1e-5, rtol=0)
+    # the classifier's helpers and training loop take (x, y, states)
+    y = rng.randint(3, size=4)
+    assert np.allclose(lmu_torch.classify(model, x, states=states), expected, atol=1e-5)
+    history = lmu_torch.train_classifier(
+        model, (x, y, states), (x, y, states), epochs=2, batch_size=2
+    )
+    assert len(history["val_accuracy"]) == 2
+
+
+@pytest.mark.parametrize(
+    "options, states, message",
+    [
+        (dict(hidden_to_memory=True), None, "hidden_to_memory"),
+        (dict(memory_to_memory=True), None, "memory_to_memory"),
+        ({}, torch.zeros(2, 5, 7), "shape"),
+        ({}, torch.full((2, 5, 8), float("nan")), "NaN"),
+        ({}, np.zeros((2, 5, 8)), "float torch.Tensor"),
+    ],
+    ids=["hidden_to_memory", "memory_to_memory", "shape", "nan", "numpy"],
+)
+def test_bad_replayed_states(options, states, message):
+    model = LMU(units=4, order=8, theta=0.02, input_d=1, **options)
+    states = torch.zeros(2, 5, 8) if states is None else states
+    with pytest.raises(ValidationError, match=message) as error:
+        model(torch.zeros(2, 5, 1), states)
+    assert error.value.attr == "states"
+
+
+def test_training_refuses_misshapen_states(rng):
+    model = LMUClassifier(2, units=4, order=4, theta=0.01, seed=0)
+    x, y = rng.uniform(size=(6, 10, 1)), rng.randint(2, size=6)
+    for data in [(x, y, np.zeros((6, 9, 4))), (x, y, np.zeros((6, 10, 3))), (x,)]:
+        with pytest.raises(ValidationError) as error:
+            lmu_torch.train_classifier(model, data, epochs=1)
+        assert error.value.attr == "train"
+    with pytest.raises(ValidationError) as error:
+        lmu_torch.train_classifier(
+            model, (x, y), validation=(x, y, np.zeros((6, 10, 5))), epochs=1
+        )
+    assert error.value.attr == "validation"
