@@ -450,11 +450,8 @@ class _Stream:
                 "reset=True); give gap=None, or reset=False",
                 attr="gap",
             )
-        feedback = [
-            name
-            for name in ("hidden_to_hidden", "hidden_to_memory", "memory_to_memory")
-            if cell.options[name]
-        ]
+        feedback = ["hidden_to_hidden"] if cell.hidden_to_hidden else []
+        feedback += cell.plan.memory_feedback
         if feedback and not self.reset:
             warnings.warn(
                 f"The cell has feedback ({', '.join(feedback)}=True) whose state the "

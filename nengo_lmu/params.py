@@ -253,34 +253,6 @@ class SolverParam(_HintedParam, params.Parameter):
         return params.Parameter.coerce(self, instance, value)
 
 
-class Parameterized:
-    """
-    Pickling and copying for a class whose attributes are parameter descriptors.
-
-    nengo's descriptors keep their values outside the instance's ``__dict__``,
-    which `pickle` and `copy` alone would lose; this mixin adds them to the
-    state, and sets them (checked again) when the state is restored.
-    """
-
-    def _parameters(self):
-        return [
-            name
-            for cls in type(self).__mro__
-            for name, value in vars(cls).items()
-            if isinstance(value, params.Parameter)
-        ]
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        for name in self._parameters():
-            state[name] = getattr(self, name)
-        return state
-
-    def __setstate__(self, state):
-        for name, value in state.items():
-            setattr(self, name, value)
-
-
 def validate(param, value, obj=None):
     """
     Check a plain argument with a descriptor; return the coerced value.

@@ -31,7 +31,6 @@ from nengo_lmu.params import (
     DistributionParam,
     EnumParam,
     NumberParam,
-    Parameterized,
     SynapseParam,
     at_least,
     validate,
@@ -377,7 +376,7 @@ CELL_ARGUMENTS = ("units", "order", "memory_d", "input_d") + OPTIONS
 CELL_ARGUMENTS += ("discretizer", "dt", "scale_firing_rates", "synapse")
 
 
-class CellPlan(Parameterized):
+class CellPlan(FrozenObject):
     """
     What an `.LMUCell` is wired from: its checked parameters, memory and weights.
 
@@ -475,6 +474,7 @@ hidden_recurrent_initializer, weights, memory_neurons
         memory_neurons,
         rng,
     ):
+        super().__init__()  # a FrozenObject: each parameter set once; pickles
         self.units, self.order = units, order
         self.memory_d, self.input_d, self.dt = memory_d, input_d, dt
         self.system = LegendreDelay(theta=theta, order=order)
@@ -509,6 +509,21 @@ hidden_recurrent_initializer, weights, memory_neurons
     def options(self):
         """The optional connections (and ``use_bias``), by name: True or False."""
         return {name: getattr(self, name) for name in OPTIONS}
+
+    @property
+    def memory_feedback(self):
+        """
+        The options that feed the cell back into its memory's input.
+
+        With any of them (``hidden_to_memory``, ``memory_to_memory``) the
+        memory depends on weights that train: it is not linear time-invariant
+        in the sequence, and its states cannot be recorded beforehand.
+        """
+        return tuple(
+            name
+            for name in ("hidden_to_memory", "memory_to_memory")
+            if getattr(self, name)
+        )
 
     def cell_arguments(self):
         """
@@ -558,14 +573,14 @@ hidden_recurrent_initializer, weights, memory_neurons
         """Refuse a replayed memory whose input would depend on trained weights."""
         if not self.replay_memory:
             return
-        for name in ("hidden_to_memory", "memory_to_memory"):
-            if getattr(self, name):
-                raise ValidationError(
-                    f"A replayed memory cannot have {name}=True: its states, "
-                    "recorded beforehand, cannot follow weights that train; give "
-                    f"{name}=False, or train with the memory in the network",
-                    attr="replay_memory",
-                )
+        if self.memory_feedback:
+            name = self.memory_feedback[0]
+            raise ValidationError(
+                f"A replayed memory cannot have {name}=True: its states, "
+                "recorded beforehand, cannot follow weights that train; give "
+                f"{name}=False, or train with the memory in the network",
+                attr="replay_memory",
+            )
         if self.neural_memory is not None:
             raise ValidationError(
                 "A replayed memory is not built, so it takes no neural_memory; give "

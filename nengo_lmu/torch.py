@@ -344,11 +344,7 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
 
     def _parallel(self, parallel):
         """Whether the memory runs at once: ``parallel``, checked or chosen."""
-        feedback = [
-            name
-            for name in ("hidden_to_memory", "memory_to_memory")
-            if getattr(self.plan, name)
-        ]
+        feedback = self.plan.memory_feedback
         if parallel and feedback:
             raise ValidationError(
                 f"The memory cannot run in parallel with {' and '.join(feedback)}"
@@ -392,13 +388,8 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
         )
         if self.plan.discretizer == "euler":
             return torch.eye(len(A), dtype=A.dtype, device=device) + A, B
-        augmented = torch.cat(
-            [
-                torch.cat([A, B], dim=1),
-                torch.zeros(1, len(A) + 1, dtype=A.dtype, device=device),
-            ]
-        )
-        expm = torch.linalg.matrix_exp(augmented)
+        augmented = torch.nn.functional.pad(torch.cat([A, B], dim=1), (0, 0, 0, 1))
+        expm = torch.linalg.matrix_exp(augmented)  # zero-order hold, as keras-lmu
         return expm[:-1, :-1], expm[:-1, -1:]
 
     def _impulse_response(self, Ad, Bd, steps, dtype):
@@ -446,35 +437,17 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
     def _check(self, x):
         """Refuse sequences of the wrong shape or with NaN."""
         input_d = self.plan.input_d
-        hint = f"give a float tensor (batch, steps, {input_d}), batch first"
-        if not isinstance(x, torch.Tensor) or not x.is_floating_point():
-            kind = getattr(x, "dtype", type(x).__name__)
-            raise ValidationError(
-                f"Must be a float torch.Tensor (x is {kind}); {hint}",
-                attr="x",
-                obj=self,
-            )
-        if x.ndim != 3 or x.shape[-1] != input_d or x.shape[1] == 0:
-            raise ValidationError(
-                f"Sequences have shape {tuple(x.shape)}; {hint} (a sequence of "
-                f"one dimension as x[..., None])",
-                attr="x",
-                obj=self,
-            )
-        if not torch.isfinite(x).all():
-            raise ValidationError(
-                "Sequences hold NaN or infinite values (x); give finite inputs",
-                attr="x",
-                obj=self,
-            )
+        self._check_tensor(
+            x,
+            "x",
+            lambda shape: len(shape) == 3 and shape[-1] == input_d and shape[1] > 0,
+            f"give a float tensor (batch, steps, {input_d}), batch first (a "
+            "sequence of one dimension as x[..., None])",
+        )
 
     def _check_states(self, states, x):
         """Refuse replayed states the layer cannot use, or of the wrong shape."""
-        feedback = [
-            name
-            for name in ("hidden_to_memory", "memory_to_memory")
-            if getattr(self.plan, name)
-        ]
+        feedback = self.plan.memory_feedback
         if feedback:
             raise ValidationError(
                 f"Replayed memory states cannot follow {' and '.join(feedback)}"
@@ -484,32 +457,40 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
                 obj=self,
             )
         shape = (*x.shape[:2], self.plan.memory_d * self.plan.order)
-        hint = f"give a float tensor {shape}: the memory's state at each step of x"
-        if not isinstance(states, torch.Tensor) or not states.is_floating_point():
-            kind = getattr(states, "dtype", type(states).__name__)
+        self._check_tensor(
+            states,
+            "states",
+            lambda given: tuple(given) == shape,
+            f"give a float tensor {shape}: the memory's state at each step of x",
+        )
+
+    def _check_tensor(self, value, attr, shaped, hint):
+        """Refuse ``value`` unless a finite float tensor whose shape is ``shaped``."""
+        if not isinstance(value, torch.Tensor) or not value.is_floating_point():
+            kind = getattr(value, "dtype", type(value).__name__)
             raise ValidationError(
-                f"Must be a float torch.Tensor (states is {kind}); {hint}",
-                attr="states",
+                f"Must be a float torch.Tensor ({attr} is {kind}); {hint}",
+                attr=attr,
                 obj=self,
             )
-        if tuple(states.shape) != shape:
+        if not shaped(value.shape):
             raise ValidationError(
-                f"States have shape {tuple(states.shape)}; {hint}",
-                attr="states",
-                obj=self,
+                f"{attr} has shape {tuple(value.shape)}; {hint}", attr=attr, obj=self
             )
-        if not torch.isfinite(states).all():
+        if not torch.isfinite(value).all():
             raise ValidationError(
-                f"States hold NaN or infinite values; {hint}",
-                attr="states",
-                obj=self,
+                f"{attr} holds NaN or infinite values; {hint}", attr=attr, obj=self
             )
+
+    def _rates(self, drive):
+        """The hidden neurons' output for their input ``drive``."""
+        return self.rates(self.plan.scale_firing_rates * drive)
 
     def _hidden(self, drive, r):
         """``h[k]`` from its input but ``hidden_kernel``, and the fed-back ``r``."""
-        if self.plan.hidden_to_hidden and r is not None:
+        if self.plan.hidden_to_hidden:
             drive = drive + r @ self.weights["hidden_kernel"].T
-        return self.rates(self.plan.scale_firing_rates * drive)
+        return self._rates(drive)
 
     def _drive(self, m, x):
         """The hidden layer's input but for ``hidden_kernel``, bias included."""
@@ -533,8 +514,6 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
         ``r[k] = a r[k-1] + (1 - a) h[k-1]``, as nengo filters a connection
         (``a = exp(-dt / tau)``; without a synapse, ``a = 0``: one step's delay).
         """
-        if r is None:
-            return None if h is None else (1 - self._decay) * h
         return self._decay * r + (1 - self._decay) * h
 
     def _output(self, hs, rs):
@@ -547,19 +526,19 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
         w, plan = self.weights, self.plan
         batch = len(x)
         m = x.new_zeros(batch, plan.memory_d, plan.order)
-        h = r = None
+        h = r = x.new_zeros(batch, plan.units)  # at rest before the first step
         hs, rs = [], []
         for k in range(x.shape[1]):
             r = self._filter(r, h)
             u = self._memory_input(x[:, k])
-            if plan.hidden_to_memory and r is not None:
+            if plan.hidden_to_memory:
                 u = u + r @ w["hidden_encoders"].T
             if plan.memory_to_memory:
                 u = u + m.reshape(batch, -1) @ w["memory_encoders"].T
             m = m @ Ad.T + u[..., None] * Bd[:, 0]
             h = self._hidden(self._drive(m.reshape(batch, -1), x[:, k]), r)
             hs.append(h)
-            rs.append(torch.zeros_like(h) if r is None else r)
+            rs.append(r)
         return self._output(hs, rs)
 
     def _forward_parallel(self, x, response):
@@ -572,29 +551,30 @@ hidden_kernel_initializer, hidden_recurrent_initializer, weights
         ):
             # the last state only: sum_j response[steps - 1 - j] u[j]
             m = torch.einsum("bsd,so->bdo", u, response.flip(0))
-            return self._hidden(self._drive(m.flatten(1), x[:, -1]), None)
+            return self._rates(self._drive(m.flatten(1), x[:, -1]))
         m = self._convolve(u, response).flatten(2)  # (batch, steps, memory_d*order)
         return self._run_hidden(x, m)
 
     def _run_hidden(self, x, m):
         """The hidden layer (and the synapse) over the memory's states ``m``."""
-        drive = self._drive(m, x)
+        drive = self._drive(m, x)  # (batch, steps, units)
+        rest = drive.new_zeros(drive[:, 0].shape)  # h and r before the first step
         if not self.plan.hidden_to_hidden:
-            h = self._hidden(drive, None)
+            h = self._rates(drive)  # every step at once
             if self.plan.synapse is None:
                 return h if self.return_sequences else h[:, -1]
-            hs = list(h.unbind(1))
-        else:
-            h = r = None
-            hs = []
-            for drive_k in drive.unbind(1):  # one gradient for all, not one per step
-                r = self._filter(r, h)
-                h = self._hidden(drive_k, r)
-                hs.append(h)
-        rs, r = [], None
-        for h_k in [None] + hs[:-1]:
-            r = self._filter(r, h_k)
-            rs.append(torch.zeros_like(hs[0]) if r is None else r)
+            hs, rs, r = h.unbind(1), [], rest
+            for h_before in (rest, *hs[:-1]):
+                r = self._filter(r, h_before)
+                rs.append(r)
+            return self._output(hs, rs)
+        h = r = rest
+        hs, rs = [], []
+        for drive_k in drive.unbind(1):  # one gradient for all steps
+            r = self._filter(r, h)
+            h = self._hidden(drive_k, r)
+            hs.append(h)
+            rs.append(r)
         return self._output(hs, rs)
 
     def _convolve(self, u, response):
