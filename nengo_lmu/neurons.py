@@ -3,7 +3,8 @@ Neurons: what a population's decoded output does, and neuron types scaled in rat
 
 `measure_lead_gain` measures how a population's decoded output leads and falls
 short of what it represents; `scaled_neuron_type` makes neurons fire faster
-for the same function.
+for the same function; `DiscreteLIF` is the LIF neuron as discrete-time
+simulators and chips step it.
 """
 
 import inspect
@@ -192,3 +193,63 @@ def scaled_neuron_type(neuron_type, factor):
         args["initial_state"] = neuron_type.initial_state
     args["amplitude"] = neuron_type.amplitude / factor
     return type(neuron_type)(**args)
+
+
+class DiscreteLIF(nengo.LIF):
+    """
+    LIF neurons stepped as discrete-time spiking simulators step them.
+
+    Each time step the voltage decays exactly towards the input current,
+    ``v += (J - v) (1 - exp(-dt / tau_rc))``; a neuron whose voltage ends the
+    step above 1 spikes, and 1 is subtracted from its voltage. There is no
+    refractory period, no spike time within the step and no floor on the
+    voltage. These are the dynamics of a NIR ``CubaLIF`` or ``LIF`` node run
+    by forward Euler with the time constant `.nir.euler_tau` and reset by
+    subtraction (as Norse does), so a network of these neurons runs the same
+    in nengo and in such a simulator. nengo's `~nengo.LIF` differs: it
+    interpolates the spike time within the step and resets to 0 from there,
+    which at a few hundred hertz and ``dt = 0.001`` gives a different tuning
+    curve.
+
+    Firing rates (for decoders) are measured by simulating the neurons
+    (`nengo.neurons.settled_firingrate`), not taken from the continuous LIF
+    curve.
+
+    Parameters
+    ----------
+    tau_rc : float, optional
+        Membrane time constant, in seconds.
+    amplitude : float, optional
+        Scaling factor on the neuron output.
+    initial_state : {str: Distribution or array_like}, optional
+        Initial ``voltage``; default 0 (at rest, as a NIR simulator starts).
+    """
+
+    def __init__(self, tau_rc=0.02, amplitude=1, initial_state=None):
+        state = {"voltage": nengo.dists.Choice([0])}
+        state.update(initial_state or {})
+        super().__init__(
+            tau_rc=tau_rc,
+            tau_ref=0,
+            min_voltage=-np.inf,
+            amplitude=amplitude,
+            initial_state=state,
+        )
+
+    def rates(self, x, gain, bias, dt=0.001):
+        J = self.current(x, gain, bias)
+        shape = J.shape
+        J = J.ravel()
+        state = {
+            "output": np.zeros_like(J),
+            "voltage": np.zeros_like(J),
+            "refractory_time": np.zeros_like(J),
+        }
+        rates = nengo.neurons.settled_firingrate(self.step, J, state, dt=dt)
+        return rates.reshape(shape)
+
+    def step(self, dt, J, output, voltage, refractory_time):
+        voltage += (J - voltage) * -np.expm1(-dt / self.tau_rc)
+        spiked = voltage > 1
+        output[...] = spiked * (self.amplitude / dt)
+        voltage[spiked] -= 1

@@ -4,6 +4,7 @@ import pytest
 from nengo.exceptions import ValidationError
 
 from nengo_lmu import measure_lead_gain
+from nengo_lmu.neurons import DiscreteLIF
 
 DT = 0.001
 
@@ -78,3 +79,40 @@ def test_measure_lead_gain_bad_arguments(ens, x, match):
     neuron_type = nengo.Direct() if ens == "direct" else nengo.LIF()
     with pytest.raises(ValidationError, match=match):
         measure_lead_gain(ensembles(neuron_type), nengo.Lowpass(0.1), DT, x)
+
+
+def test_discrete_lif_steps_as_discrete_simulators_do():
+    """Exact decay each step, reset by subtraction, no floor, no refractory time."""
+    neurons = DiscreteLIF(tau_rc=0.01)
+    dt, decay = 0.001, np.exp(-0.1)
+    J = np.array([5.0, 1.5, -3.0])
+    voltage, output = np.zeros(3), np.zeros(3)
+    expected = np.zeros(3)
+    for _ in range(20):
+        neurons.step(dt, J, output, voltage, np.zeros(3))
+        expected = J + (expected - J) * decay
+        spiked = expected > 1
+        expected[spiked] -= 1
+        assert np.array_equal(output, spiked / dt)
+        assert np.allclose(voltage, expected)
+    assert voltage[2] < -2  # below nengo.LIF's floor of 0
+    assert neurons.tau_ref == 0
+
+
+def test_discrete_lif_rates_are_its_spike_counts(Simulator):
+    neurons = DiscreteLIF(tau_rc=0.002)
+    with nengo.Network(seed=0) as net:
+        ens = nengo.Ensemble(20, 1, neuron_type=neurons, encoders=np.ones((20, 1)))
+        nengo.Connection(nengo.Node(0.3), ens, synapse=None)
+        probe = nengo.Probe(ens.neurons)
+    with Simulator(net) as sim:
+        sim.run(1.1)
+    counted = sim.data[probe][100:].mean(axis=0)
+    rates = neurons.rates(0.3, sim.data[ens].gain, sim.data[ens].bias)
+    assert rates.max() > 100
+    assert np.allclose(counted, rates, atol=2)
+    # the discrete curve falls short of the continuous one at high rates
+    continuous = nengo.LIF(tau_rc=0.002, tau_ref=0)
+    assert np.all(
+        rates <= continuous.rates(0.3, sim.data[ens].gain, sim.data[ens].bias)
+    )
