@@ -21,6 +21,8 @@ extras_require = {
     # 2.12 (their typing-extensions pins conflict)
     "torch": ["torch>=2.1"],
     "datasets": ["scikit-learn>=1.0"],
+    # export to NIR (nengo_lmu.nir), run in Norse: the current stack, as torch
+    "nir": ["nir>=1.0.8", "norse>=1.1"],
     "dl": NENGO_3 + ["nengo-dl>=3.6,<3.7", TENSORFLOW],
     "loihi": NENGO_3 + ["nengo-loihi>=1.1,<1.2", "nengo-extras>=0.5,<0.6"],
     "examples": [

@@ -27,6 +27,8 @@ BACKENDS = (
     "nengo_lmu.loihi",
     "nengo_lmu.dl",
     "nengo_lmu.torch",
+    "nengo_lmu.nir",
+    "norse",
 )
 
 
