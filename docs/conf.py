@@ -21,9 +21,9 @@ extensions = [
     "numpydoc",
 ]
 numpydoc_show_class_members = False
-# nengo_lmu.torch and nengo_lmu.nir are documented from the TensorFlow stack,
-# where PyTorch (and NIR's consumers) cannot be installed beside TensorFlow 2.12
-autodoc_mock_imports = ["torch", "nir"]
+# nengo_lmu.torch is documented from the TensorFlow stack, where PyTorch cannot
+# be installed beside TensorFlow 2.12
+autodoc_mock_imports = ["torch"]
 default_role = "py:obj"
 if os.environ.get("NENGO_LMU_DOCS_INTERSPHINX"):
     extensions.append("sphinx.ext.intersphinx")

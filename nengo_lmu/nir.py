@@ -16,10 +16,11 @@ snnTorch read NIR): time constants are those whose Euler step
 decays as nengo's exact one does, and weights out of spikes are nengo's
 divided by ``dt`` (nengo's spikes are ``1 / dt`` high).
 
-This module needs NIR (``pip install nengo-lmu[nir]``); the rest of
-nengo_lmu does not.
+It needs NIR, and `run_norse` Norse (``pip install nengo-lmu[nir]``); they
+are imported when needed, and the rest of nengo_lmu does not need them.
 """
 
+import importlib
 import logging
 import warnings
 
@@ -32,13 +33,6 @@ from nengo.utils.builder import full_transform
 from nengo_lmu.neurons import DiscreteLIF
 from nengo_lmu.params import DT, validate
 
-try:
-    import nir
-except ImportError as error:  # pragma: no cover (the current stack has it)
-    raise ImportError(
-        "nengo_lmu.nir needs NIR: install it with pip install nengo-lmu[nir]"
-    ) from error
-
 #: The node names of an exported graph, in the order Norse runs them.
 NODES = (
     "input",
@@ -50,6 +44,21 @@ NODES = (
     "readout",
     "output",
 )
+
+
+def _require(module):
+    """``module``, imported, or an ImportError that says how to install it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Norse's use of torch.jit is deprecated
+            return importlib.import_module(module)
+    except ImportError as error:
+        raise ImportError(
+            f"nengo_lmu.nir needs {module.split('.')[0]}: install it with "
+            "pip install nengo-lmu[nir]"
+        ) from error
+
+
 #: The synaptic time constant of neurons nothing reaches (any would do).
 UNUSED_TAU = 0.005
 
@@ -367,6 +376,7 @@ class _Wiring:
 
 def _graph(wiring, outputs, dt):
     """The NIR graph of the wired network, read out at ``outputs``."""
+    nir = _require("nir")
     from_input, from_spikes, tau_syn, gain, bias, tau_rc = wiring.neurons()
     readouts = [wiring.rows(wiring.terms(n), n, n.size_out) for n in outputs]
     out_input = np.vstack([r[0] for r in readouts])
@@ -467,20 +477,13 @@ def run_norse(graph, inputs, reset="subtract"):
     spikes : (steps, n_neurons) np.ndarray of bool
         Which neurons spiked in each step.
     """
-    try:
-        import torch
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # Norse's use of torch.jit is deprecated
-            import norse.torch
-            from nirtorch.graph_executor import GraphExecutorState
-            from norse.torch.functional import reset as resets
-            from norse.torch.functional.leaky_integrator_box import LIBoxState
-            from norse.torch.functional.lif_box import LIFBoxFeedForwardState
-    except ImportError as error:  # pragma: no cover (the current stack has it)
-        raise ImportError(
-            "run_norse needs Norse: install it with pip install nengo-lmu[nir]"
-        ) from error
+    nir = _require("nir")
+    torch = _require("torch")
+    norse = _require("norse.torch")
+    resets = _require("norse.torch.functional.reset")
+    executor = _require("nirtorch.graph_executor")
+    li_box = _require("norse.torch.functional.leaky_integrator_box")
+    lif_box = _require("norse.torch.functional.lif_box")
     if set(graph.nodes) != set(NODES):
         raise ValidationError(
             f"Must be a graph exported by to_nir (nodes {sorted(graph.nodes)}); "
@@ -512,14 +515,18 @@ def run_norse(graph, inputs, reset="subtract"):
     core = nir.NIRGraph(nodes=nodes, edges=NORSE_EDGES, type_check=False)
     with warnings.catch_warnings(), _quiet_logging():
         warnings.simplefilter("ignore")  # nirtorch.load is deprecated
-        module = norse.torch.from_nir(
+        module = norse.from_nir(
             core, dt=dt, reset_method=methods[reset], ignore_warnings=True
         )
     n = len(graph.nodes["neurons"].v_leak)
     module.neurons.synapse.p = module.neurons.synapse.p._replace(v_leak=torch.zeros(n))
     rest = torch.zeros(1, n)
-    state = GraphExecutorState(
-        state={"neurons": ((LIBoxState(v=rest), LIFBoxFeedForwardState(v=rest)),)}
+    state = executor.GraphExecutorState(
+        state={
+            "neurons": (
+                (li_box.LIBoxState(v=rest), lif_box.LIFBoxFeedForwardState(v=rest)),
+            )
+        }
     )
 
     readout = graph.nodes["readout"]

@@ -1,6 +1,7 @@
 """The package's structure: a core that imports no backend, and deprecated names."""
 
 import ast
+import importlib.util
 import pkgutil
 import subprocess
 import sys
@@ -242,3 +243,19 @@ def test_memory_neurons_is_deprecated():
     assert sorted(old.weights) == sorted(new.weights)
     for name in new.weights:
         assert np.array_equal(old.weights[name], new.weights[name])
+
+
+def test_nir_backend_says_how_to_install():
+    """Without NIR, nengo_lmu.nir imports, and exporting says what to install."""
+    if importlib.util.find_spec("nir") is not None:
+        pytest.skip("NIR is installed")
+    from nengo_lmu.neurons import DiscreteLIF
+    from nengo_lmu.nir import to_nir
+
+    with nengo.Network() as net:
+        inp, out = nengo.Node(size_in=1), nengo.Node(size_in=1)
+        ens = nengo.Ensemble(10, 1, neuron_type=DiscreteLIF())
+        nengo.Connection(inp, ens, synapse=0.01)
+        nengo.Connection(ens, out, synapse=0.01)
+    with pytest.raises(ImportError, match=r"pip install nengo-lmu\[nir\]"):
+        to_nir(net, input=inp, outputs=[out])
