@@ -19,8 +19,8 @@
 #   network in nengo (the test suite allows 2.5 times);
 # - order 6 at 1,200 SpikingRectifiedLinear neurons follows the delay on the
 #   emulator, at 1.4 to 6 times nengo's error depending on the input and seed
-#   (the goal, 1.5 times on average, is not met for these neurons;
-#   with LIF neurons it is, at 1.36 times). Part of it is the chip's neurons
+#   (not within 1.5 times on average for these neurons; with LIF neurons it
+#   is, at 1.36 times). Part of it is the chip's neurons
 #   themselves: nengo_loihi's models of them double nengo's error in nengo
 #   (see *Running on Loihi*, *Accuracy and cost*);
 # - the LMU cell (`LoihiLMUCell`: its hidden neurons on the chip, its memory
