@@ -38,7 +38,14 @@ extras_require = {
         "pytest-rng>=1.0",
         "matplotlib>=3.5",
     ],
-    "docs": ["sphinx>=7,<7.3", "numpydoc>=1.6", "matplotlib>=3.5"],
+    "docs": [
+        "sphinx>=7,<7.3",
+        "numpydoc>=1.6",
+        "matplotlib>=3.5",
+        "furo",
+        "sphinx-copybutton",
+        "sphinx-mathjax-offline",
+    ],
     "lint": ["black", "isort", "flake8", "codespell"],
 }
 

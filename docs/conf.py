@@ -1,9 +1,10 @@
 """
 Sphinx configuration of the nengo_lmu documentation.
 
-The build is offline and warning-free (CI runs it with ``-W``). Links to the
-nengo and numpy documentation need their inventories from the web: set
-``NENGO_LMU_DOCS_INTERSPHINX=1`` to fetch them.
+The build is offline and warning-free (CI runs it with ``-W``): MathJax is
+served from the built pages (``sphinx-mathjax-offline``), not from a CDN.
+Links to the nengo and numpy documentation need their inventories from the
+web: set ``NENGO_LMU_DOCS_INTERSPHINX=1`` to fetch them.
 """
 
 import os
@@ -18,6 +19,8 @@ version = release = nengo_lmu.__version__
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",
+    "sphinx_copybutton",
     "numpydoc",
 ]
 numpydoc_show_class_members = False
@@ -33,3 +36,9 @@ if os.environ.get("NENGO_LMU_DOCS_INTERSPHINX"):
     }
 exclude_patterns = ["_build"]
 html_static_path = ["_static"]
+# a maintained theme whose content column is wide enough for code and tables
+html_theme = "furo"
+html_title = f"nengo_lmu {release}"
+# copy the code of a prompt-less block, or only what follows ">>> " and "... "
+copybutton_prompt_text = r">>> |\.\.\. "
+copybutton_prompt_is_regexp = True
