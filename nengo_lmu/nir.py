@@ -20,6 +20,7 @@ It needs NIR, and `run_norse` Norse (``pip install nengo-lmu[nir]``); they
 are imported when needed, and the rest of nengo_lmu does not need them.
 """
 
+import contextlib
 import importlib
 import logging
 import warnings
@@ -33,24 +34,29 @@ from nengo.utils.builder import full_transform
 from nengo_lmu.neurons import DiscreteLIF
 from nengo_lmu.params import DT, validate
 
-#: The node names of an exported graph, in the order Norse runs them.
-NODES = (
-    "input",
-    "input_weights",
-    "neurons",
-    "recurrent_weights",
-    "readout_weights",
-    "readout_input_weights",
-    "readout",
-    "output",
+#: The edges of an exported graph.
+EDGES = (
+    ("input", "input_weights"),
+    ("input_weights", "neurons"),
+    ("neurons", "recurrent_weights"),
+    ("recurrent_weights", "neurons"),
+    ("neurons", "readout_weights"),
+    ("readout_weights", "readout"),
+    ("input", "readout_input_weights"),
+    ("readout_input_weights", "readout"),
+    ("readout", "output"),
 )
+#: The node names of an exported graph.
+NODES = tuple(dict.fromkeys(name for edge in EDGES for name in edge))
+#: What of an exported graph Norse runs: the spiking core, with the readout
+#: weights as its output (Norse maps no LI, and feeds the input to one node only).
+NORSE_EDGES = EDGES[:5] + (("readout_weights", "output"),)
 
 
 def _require(module):
     """``module``, imported, or an ImportError that says how to install it."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # Norse's use of torch.jit is deprecated
+        with _quiet():  # Norse's use of torch.jit is deprecated
             return importlib.import_module(module)
     except ImportError as error:
         raise ImportError(
@@ -202,6 +208,7 @@ class _Wiring:
         self.ensembles = list(network.all_ensembles)
         self.offsets = np.cumsum([0] + [e.n_neurons for e in self.ensembles])
         self.incoming = {}
+        self._terms = {}  # each object's terms, computed once
         for conn in network.all_connections:
             if conn.learning_rule_type is not None:
                 self._refuse(
@@ -250,6 +257,11 @@ class _Wiring:
 
     def terms(self, obj):
         """The linear terms of ``obj``'s value (its input, for an ensemble)."""
+        if obj not in self._terms:
+            self._terms[obj] = self._compute_terms(obj)
+        return self._terms[obj]
+
+    def _compute_terms(self, obj):
         if obj is self.input:
             return {("input", None): np.eye(obj.size_out)}
         if isinstance(obj, nengo.Node) and obj.output is not None:
@@ -413,29 +425,7 @@ def _graph(wiring, outputs, dt):
         ),
         "output": nir.Output(output_type=np.array([k])),
     }
-    edges = [
-        ("input", "input_weights"),
-        ("input_weights", "neurons"),
-        ("neurons", "recurrent_weights"),
-        ("recurrent_weights", "neurons"),
-        ("neurons", "readout_weights"),
-        ("readout_weights", "readout"),
-        ("input", "readout_input_weights"),
-        ("readout_input_weights", "readout"),
-        ("readout", "output"),
-    ]
-    return nir.NIRGraph(nodes=nodes, edges=edges, metadata={"dt": dt})
-
-
-#: What of an exported graph Norse runs: the spiking core, read out raw.
-NORSE_EDGES = [
-    ("input", "input_weights"),
-    ("input_weights", "neurons"),
-    ("neurons", "recurrent_weights"),
-    ("recurrent_weights", "neurons"),
-    ("neurons", "readout_weights"),
-    ("readout_weights", "output"),
-]
+    return nir.NIRGraph(nodes=nodes, edges=list(EDGES), metadata={"dt": dt})
 
 
 def run_norse(graph, inputs, reset="subtract"):
@@ -512,9 +502,8 @@ def run_norse(graph, inputs, reset="subtract"):
     size_out = graph.nodes["readout_weights"].weight.shape[0]
     nodes = {name: graph.nodes[name] for edge in NORSE_EDGES for name in edge}
     nodes["output"] = nir.Output(output_type=np.array([size_out]))
-    core = nir.NIRGraph(nodes=nodes, edges=NORSE_EDGES, type_check=False)
-    with warnings.catch_warnings(), _quiet_logging():
-        warnings.simplefilter("ignore")  # nirtorch.load is deprecated
+    core = nir.NIRGraph(nodes=nodes, edges=list(NORSE_EDGES), type_check=False)
+    with _quiet():  # nirtorch.load is deprecated; Norse logs what it reads
         module = norse.from_nir(
             core, dt=dt, reset_method=methods[reset], ignore_warnings=True
         )
@@ -547,14 +536,16 @@ def run_norse(graph, inputs, reset="subtract"):
     return output, spikes
 
 
-class _quiet_logging:
-    """Norse logs a warning for each parameter it reads differently; we know."""
-
-    def __enter__(self):
+@contextlib.contextmanager
+def _quiet():
+    """No warnings, and no log messages below errors (Norse logs each reading)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         logging.disable(logging.WARNING)
-
-    def __exit__(self, *exc):
-        logging.disable(logging.NOTSET)
+        try:
+            yield
+        finally:
+            logging.disable(logging.NOTSET)
 
 
 def graph_statistics(graph):
