@@ -156,6 +156,13 @@ def to_nir(network, input=None, outputs=None, dt=None, sim=None):
     if dt is None:
         dt = sim.dt if sim is not None else getattr(network, "dt", 0.001)
     dt = validate(DT, dt, network)
+    if isinstance(outputs, nengo.Node) or len(outputs) == 0:
+        raise ValidationError(
+            f"Must be a non-empty list of Nodes (outputs={outputs!r}); give the "
+            "Nodes to read out in a list, e.g. outputs=[mem.output]",
+            attr="outputs",
+            obj=network,
+        )
     for name, node in [("input", input)] + [("outputs", o) for o in outputs]:
         if not (isinstance(node, nengo.Node) and node.output is None):
             raise ValidationError(

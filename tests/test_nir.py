@@ -298,6 +298,10 @@ def test_refuses_bad_ends_and_simulators(Simulator):
         to_nir(net, input=net.inp, outputs=[nengo.Node(0, add_to_container=False)])
     with pytest.raises(ValidationError, match="passthrough"):
         to_nir(net)  # a plain network has no input or output to default to
+    with pytest.raises(ValidationError, match="list of Nodes"):
+        to_nir(net, input=net.inp, outputs=net.out)
+    with pytest.raises(ValidationError, match="non-empty"):
+        to_nir(net, input=net.inp, outputs=[])
     with Simulator(net, dt=DT) as sim:
         pass
     with pytest.raises(ValidationError, match="not 0.002"):
