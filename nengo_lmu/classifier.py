@@ -17,6 +17,7 @@ from nengo_lmu.cell import LMUCell
 from nengo_lmu.config import keep_last_step
 from nengo_lmu.deprecation import moved
 from nengo_lmu.params import ArrayParam, BoolParam, at_least, shown, validate
+from nengo_lmu.system import synapse_settling_steps
 from nengo_lmu.weights import glorot_uniform, weight_rng
 
 #: Fraction of a sequence's state left when the next starts (`.classify_stream`).
@@ -25,6 +26,8 @@ N_CLASSES = at_least("n_classes", 1, "give the number of classes")
 GAP = at_least("gap", 0, "give the steps of zeros between sequences")
 #: Weights of the readout, in addition to the cell's.
 READOUT_WEIGHTS = ("readout", "readout_bias")
+#: Fraction of the hidden synapse's state left out of a `replay_window`.
+REPLAY_RTOL = 1e-3
 
 
 class LMUClassifier(nengo.Network):
@@ -413,6 +416,62 @@ def record_states(
     return np.concatenate(states)
 
 
+def replay_window(classifier, rtol=REPLAY_RTOL):
+    """
+    The last steps of each sequence that decide a replaying classifier's scores.
+
+    A classifier whose memory is replayed (``replay_memory=True``) and whose
+    hidden layer has no recurrent weights holds no state but its hidden
+    synapse's: its scores at the last step depend only on the inputs and the
+    replayed states of the last ``replay_window`` steps, up to ``rtol`` of the
+    synapse's state. Train it on those steps alone (``x[:, -k:]``,
+    ``states[:, -k:]``): each epoch costs ``k / steps`` of an epoch on whole
+    sequences, for the same loss. Held sequences (`.datasets.hold`) are long,
+    and the few dozen steps of a hidden synapse are a small part of them.
+
+    Parameters
+    ----------
+    classifier : LMUClassifier
+        A classifier with ``replay_memory=True`` and ``hidden_to_hidden=False``.
+    rtol : float, optional
+        Fraction of the hidden synapse's state that may be left out.
+
+    Returns
+    -------
+    int
+        Steps at the end of each sequence (at least 1).
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        If the classifier computes its memory, or its hidden layer is
+        recurrent: then every step counts.
+
+    Examples
+    --------
+    >>> clf = LMUClassifier(10, units=8, order=4, theta=0.64, synapse=0.01,
+    ...                     hidden_to_hidden=False, replay_memory=True)
+    >>> replay_window(clf)
+    71
+    """
+    cell = getattr(classifier, "cell", None)
+    if not (isinstance(classifier, LMUClassifier) and cell.replay_memory):
+        raise ValidationError(
+            f"Must be an LMUClassifier with a replayed memory ({classifier!r}); "
+            "give the classifier built with replay_memory=True (a computed memory "
+            "depends on every step)",
+            attr="classifier",
+        )
+    if cell.hidden_to_hidden:
+        raise ValidationError(
+            "The hidden layer is recurrent (hidden_to_hidden=True), so its state "
+            "depends on every step; train on whole sequences, or build the "
+            "classifier with hidden_to_hidden=False",
+            attr="classifier",
+        )
+    return 1 + synapse_settling_steps(cell.synapse, cell.dt, rtol=rtol)
+
+
 CHUNK = at_least("chunk", 1, "give the sequences per simulation, e.g. 100")
 
 
@@ -462,9 +521,10 @@ class _Stream:
         if self.reset:
             gap = 0
         elif gap is None:
-            gap = cell.discrete.settling_steps(rtol=SETTLED)
-            tau = getattr(cell.synapse, "tau", 0.0)
-            gap = max(gap, int(np.ceil(-np.log(SETTLED) * tau / cell.dt)))
+            gap = max(
+                cell.discrete.settling_steps(rtol=SETTLED),
+                synapse_settling_steps(cell.synapse, cell.dt, rtol=SETTLED),
+            )
         self.gap = validate(GAP, gap)
         self.classifier, self.network, self.simulator = classifier, network, simulator
         self.n, self.steps, _ = x.shape

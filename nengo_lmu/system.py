@@ -18,6 +18,7 @@ step; ``x[k]`` has seen ``u[0], ..., u[k-1]``.
 import nengo
 import numpy as np
 import scipy.linalg
+import scipy.signal
 from nengo.exceptions import ValidationError
 from nengo.params import FrozenObject, NdarrayParam
 
@@ -563,6 +564,55 @@ def settling_steps(Ad, rtol=0.01, max_steps=10**5):
     return _discrete(Ad, np.zeros((len(Ad), 1))).settling_steps(
         rtol=rtol, max_steps=max_steps
     )
+
+
+def synapse_settling_steps(synapse, dt, rtol=0.01):
+    """
+    Steps after which a linear synapse's state has decayed below ``rtol``.
+
+    The `LinearSystem.settling_steps` of the synapse's state-space form,
+    discretized at ``dt`` as nengo discretizes it (``None``, no synapse, holds
+    no state: 0 steps).
+
+    Parameters
+    ----------
+    synapse : nengo.LinearFilter or None
+        The synapse (`nengo.Lowpass`, `nengo.Alpha`, ...).
+    dt : float
+        The simulator's time step.
+    rtol : float, optional
+        Fraction of the state left.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    nengo.exceptions.ValidationError
+        If ``synapse`` is not a linear filter.
+
+    Examples
+    --------
+    >>> synapse_settling_steps(nengo.Lowpass(0.01), dt=0.001, rtol=0.01)
+    47
+    """
+    dt = validate(DT, dt)
+    if synapse is None:
+        return 0
+    if not isinstance(synapse, nengo.LinearFilter):
+        raise ValidationError(
+            f"Must be a linear filter (synapse={synapse!r}); give e.g. "
+            "nengo.Lowpass(0.01), or None",
+            attr="synapse",
+        )
+    if len(np.trim_zeros(np.atleast_1d(synapse.den), "f")) <= 1:
+        return 0  # a gain: no state
+    A, B, _, _ = scipy.signal.tf2ss(synapse.num, synapse.den)
+    system = LinearSystem(A, B, dt=None if synapse.analog else dt)
+    if synapse.analog:
+        system = system.discretize(dt, method=synapse.method)
+    return system.settling_steps(rtol=rtol)
 
 
 def _discrete(Ad, Bd):

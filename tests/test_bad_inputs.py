@@ -2875,6 +2875,64 @@ def dl_memory_rates(neurons):
     return firing_rates(sim, clf, X16, neurons=neurons)
 
 
+def window(synapse=0.01, **kwargs):
+    from nengo_lmu.classifier import replay_window
+
+    kwargs = dict(dict(replay_memory=True, hidden_to_hidden=False), **kwargs)
+    return replay_window(classifier(synapse=synapse, **kwargs))
+
+
+def window_rtol(rtol):
+    from nengo_lmu.classifier import replay_window
+
+    c = classifier(synapse=0.01, replay_memory=True, hidden_to_hidden=False)
+    return replay_window(c, rtol=rtol)
+
+
+def synapse_settling(synapse, dt=DT):
+    from nengo_lmu.system import synapse_settling_steps
+
+    return synapse_settling_steps(synapse, dt)
+
+
+def synapse_settling_dt(dt):
+    return synapse_settling(nengo.Lowpass(0.01), dt)
+
+
+CASES += values("rtol", window_rtol, [0, 1, NAN, "0.01"], "replay_window")
+CASES += values("dt", synapse_settling_dt, [0, -1, NAN], "synapse_settling_steps")
+CASES += [
+    (
+        "replay_window(computed memory)",
+        given(window, replay_memory=False),
+        Refused("classifier", r"replay_memory=True"),
+    ),
+    (
+        "replay_window(hidden_to_hidden=True)",
+        given(window, hidden_to_hidden=True),
+        Refused("classifier", r"hidden_to_hidden=False"),
+    ),
+    (
+        "replay_window(synapse=Triangle)",
+        given(window, nengo.synapses.Triangle(0.01)),
+        Refused("synapse", r"linear filter"),
+    ),
+    (
+        "replay_window(synapse=None)",
+        given(window, None),
+        Accepted(lambda k: k == 1),
+    ),
+    (
+        "synapse_settling_steps(Lowpass(0.01))",
+        given(synapse_settling, nengo.Lowpass(0.01)),
+        Accepted(lambda k: k == 47),
+    ),
+    (
+        "synapse_settling_steps(a gain)",
+        given(synapse_settling, nengo.LinearFilter([2], [1])),
+        Accepted(lambda k: k == 0),
+    ),
+]
 CASES += values("chunk", record_chunk, [0, -1, 1.5, "2", True], "record_states")
 CASES += [
     (

@@ -1,5 +1,6 @@
 import re
 
+import nengo
 import numpy as np
 import pytest
 import scipy.signal
@@ -12,6 +13,7 @@ from nengo_lmu.system import (
     settling_steps,
     simulate,
     state_bound,
+    synapse_settling_steps,
 )
 
 
@@ -88,6 +90,24 @@ def test_settling_steps_shrink_every_state():
     assert np.linalg.norm(np.linalg.matrix_power(Ad, k - 1)) > 0.01
     # the window is 20 steps: a delay system forgets after about one window
     assert 15 <= k <= 60
+
+
+@pytest.mark.parametrize("tau", [0.002, 0.01, 0.05])
+def test_synapse_settling_steps_of_a_lowpass(tau):
+    """A Lowpass decays by exp(-dt / tau) a step: ceil(tau / dt * ln(1 / rtol))."""
+    for rtol in (0.01, 1e-3):
+        expected = int(np.ceil(tau / 0.001 * np.log(1 / rtol)))
+        assert synapse_settling_steps(nengo.Lowpass(tau), 0.001, rtol) == expected
+
+
+def test_synapse_settling_steps_of_an_alpha_against_nengo():
+    """nengo's impulse response of an Alpha synapse has died out after k steps."""
+    synapse = nengo.Alpha(0.01)
+    k = synapse_settling_steps(synapse, 0.001, rtol=0.01)
+    response = synapse.filt(np.eye(2000, 1), dt=0.001, y0=0)[:, 0]
+    peak = np.abs(response).max()
+    assert np.abs(response[k:]).max() < 0.01 * peak
+    assert np.abs(response[k // 2 :]).max() > 0.01 * peak  # not twice too long
 
 
 @pytest.mark.parametrize("function", [settling_steps, state_bound])

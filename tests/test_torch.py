@@ -15,7 +15,7 @@ from nengo.exceptions import ValidationError
 
 from nengo_lmu import LMUCell
 from nengo_lmu.classifier import LMUClassifier as NengoClassifier
-from nengo_lmu.classifier import classify_stream, record_states
+from nengo_lmu.classifier import classify_stream, record_states, replay_window
 
 torch = pytest.importorskip("torch")
 lmu_torch = pytest.importorskip("nengo_lmu.torch")
@@ -441,6 +441,33 @@ def test_replayed_states(Simulator, rng):
         model, (x, y, states), (x, y, states), epochs=2, batch_size=2
     )
     assert len(history["val_accuracy"]) == 2
+
+
+def test_replay_window_decides_the_scores(rng):
+    """On the last replay_window steps, a replayed model scores as on all steps."""
+    model = LMUClassifier(
+        3,
+        units=8,
+        order=6,
+        theta=0.2,
+        dt=DT,
+        input_to_hidden=True,
+        hidden_to_hidden=False,
+        hidden_neuron_type=nengo.RectifiedLinear(),
+        synapse=0.01,
+        seed=0,
+    ).double()
+    kwargs = model.classifier_kwargs()
+    k = replay_window(NengoClassifier(replay_memory=True, **kwargs))
+    x = torch.as_tensor(rng.uniform(0, 1, size=(4, 300, 1)))
+    states = torch.as_tensor(rng.uniform(-1, 1, size=(4, 300, 6)))
+    with torch.no_grad():
+        whole = model(x, states)
+        window = model(x[:, -k:], states[:, -k:])
+        short = model(x[:, -k // 4 :], states[:, -k // 4 :])
+    scale = whole.abs().max()
+    assert (window - whole).abs().max() < 1e-3 * scale
+    assert (short - whole).abs().max() > 0.1 * scale
 
 
 @pytest.mark.parametrize(
