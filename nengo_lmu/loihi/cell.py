@@ -179,7 +179,8 @@ class LoihiLMUCell(LMUCell):
       (`nengo_loihi.neurons.LoihiSpikingRectifiedLinear` for
       `nengo.SpikingRectifiedLinear`, ``LoihiLIF`` for `nengo.LIF`): they fire
       on whole time steps, as on the chip, and NengoDL trains them on the
-      chip's rates (nengo-extras' builders, installed by nengo_loihi);
+      chip's rates (nengo_loihi registers nengo-extras' builders for them;
+      the ``loihi`` extra installs nengo-extras);
     - the host sends the memory state and the input to the chip through
       on/off input neurons, which encode values in ``[-1, 1]``: with
       ``built_for="loihi"`` what is sent is divided by ``state_range`` and

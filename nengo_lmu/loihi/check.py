@@ -184,7 +184,8 @@ def _check_frontend(network, split, report):
             raise ValidationError(
                 f"Loihi cannot run {ens.neuron_type} neurons ({ens}); use "
                 "nengo.LIF() or nengo.SpikingRectifiedLinear(), or keep the "
-                "ensemble off the chip with net.config[ens].on_chip = False",
+                "ensemble off the chip with nengo_loihi.add_params(net) and "
+                "net.config[ens].on_chip = False",
                 attr="neuron_type",
                 obj=ens,
             )
