@@ -45,6 +45,11 @@ extras_require = {
         "furo",
         "sphinx-copybutton",
         "sphinx-mathjax-offline",
+        # the examples' gallery: myst-nb runs each examples/*.py (jupytext's
+        # percent format) as a notebook in an IPython kernel
+        "myst-nb>=1.0",
+        "jupytext>=1.14",
+        "ipykernel>=6",
     ],
     "lint": ["black", "isort", "flake8", "codespell"],
 }

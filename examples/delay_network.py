@@ -86,7 +86,7 @@ start = time.perf_counter()
 with nengo.Simulator(net, dt=dt, progress_bar=False) as sim:
     sim.run(seconds)
 print(
-    f"{mem.memory.n_neurons} neurons in the memory, simulated {seconds} s in "
+    f"{mem.population.n_neurons} neurons in the memory, simulated {seconds} s in "
     f"{time.perf_counter() - start:.1f} s"
 )
 
@@ -167,6 +167,4 @@ ax.set_ylabel("window power")
 ax.set_xlabel("time (s)")
 ax.legend(loc="upper right", ncol=3, fontsize=8)
 fig.tight_layout()
-
-print()
 save(fig, args.plot_dir, "delay_network.png")

@@ -3,9 +3,12 @@ Every example in ``examples/`` runs as a script in its quick mode.
 
 The contract of an example: ``python examples/<name>.py --quick --plot-dir DIR``
 runs in well under a minute, exits 0 and saves its figures (PNG) in ``DIR``.
-New examples are picked up automatically.
+New examples are picked up automatically. In a notebook (the documentation's
+gallery), an example takes its defaults, or its quick mode where the docs build
+asks for it.
 """
 
+import argparse
 import ast
 import importlib.util
 import subprocess
@@ -66,3 +69,19 @@ def test_example_runs_quick(path, tmp_path):
         f"stdout:\n{result.stdout[-3000:]}\nstderr:\n{result.stderr[-3000:]}"
     )
     assert list(plot_dir.glob("*.png")), f"{path.name} saved no figure in --plot-dir"
+
+
+def test_parse_args_in_notebook(monkeypatch):
+    """A notebook ignores the command line; NENGO_LMU_EXAMPLES_QUICK=1 means --quick."""
+    spec = importlib.util.spec_from_file_location("_common", EXAMPLE_DIR / "_common.py")
+    common = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(common)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    monkeypatch.setattr(common, "IN_NOTEBOOK", True)
+    # what a kernel's command line looks like: not the example's
+    monkeypatch.setattr(sys, "argv", ["ipykernel_launcher.py", "-f", "kernel.json"])
+    monkeypatch.delenv(common.QUICK_ENV, raising=False)
+    assert not common.parse_args(parser).quick
+    monkeypatch.setenv(common.QUICK_ENV, "1")
+    assert common.parse_args(parser).quick
