@@ -15,7 +15,10 @@ or Mackey-Glass (prediction 15 steps ahead, NRMSE):
    its spiking memory delivers on the training (and validation) data, run one
    after another in ``nengo.Simulator``.
 3. **Replay.** A cell with ``replay_memory=True`` (rate hidden units, the hidden
-   synapse ``--tau``) fine-tuned on those states.
+   synapse ``--tau``) trained on those states, from the rate model's weights,
+   for up to ``--finetune-epochs`` (the best validation epoch kept, patience
+   ``--finetune-patience``), on the last
+   `.replay_window` steps of each sequence (all that its scores depend on).
 4. **Spikes.** The fully spiking model with the fine-tuned weights, scored in
    NengoDL (minibatches, each sequence from the same initial state) and, with
    ``--stream``, in ``nengo.Simulator`` (the test sequences one after another,
@@ -43,7 +46,12 @@ import nengo_dl
 import numpy as np
 import tensorflow as tf
 
-from nengo_lmu.classifier import LMUClassifier, classify_stream, record_states
+from nengo_lmu.classifier import (
+    LMUClassifier,
+    classify_stream,
+    record_states,
+    replay_window,
+)
 from nengo_lmu.datasets import hold, mackey_glass, psdigits, windows
 from nengo_lmu.dl import classify, firing_rates, train_classifier
 from nengo_lmu.tuning import input_process
@@ -60,6 +68,7 @@ class Task:
     units: int
     order: int
     epochs: int
+    finetune_epochs: int
     metric: str
 
     def score(self, scores, y):
@@ -75,8 +84,8 @@ class Task:
 
 
 TASKS = {
-    "psdigits": Task("psdigits", 10, 64, 64, 40, "accuracy"),
-    "mackey-glass": Task("mackey-glass", 1, 48, 32, 15, "NRMSE"),
+    "psdigits": Task("psdigits", 10, 64, 64, 40, 100, "accuracy"),
+    "mackey-glass": Task("mackey-glass", 1, 48, 32, 15, 10, "NRMSE"),
 }
 
 
@@ -129,17 +138,19 @@ def simulator(net, clf, task, args, minibatch_size=32):
     return sim
 
 
-def train(sim, clf, task, args, data, epochs, states=None):
+def replayed(clf, data, states):
+    """(x, y, states) triples: the last `.replay_window` steps of each sequence."""
+    k = replay_window(clf)
+    return {name: (x[:, -k:], y, states[name][:, -k:]) for name, (x, y) in data.items()}
+
+
+def train(sim, clf, task, args, data, epochs, patience):
     """
     Train: classes with `.train_classifier` (the best validation epoch kept),
-    predictions with ``sim.fit`` for ``epochs``. Returns the weights and the
+    predictions with ``sim.fit`` for ``epochs``. ``data`` holds (x, y) pairs, or
+    (x, y, states) triples for a replayed memory. Returns the weights and the
     median seconds per epoch.
     """
-    # (x, y) pairs, or (x, y, states) triples for a replayed memory
-    data = {
-        name: data[name] + ((states[name],) if states else ())
-        for name in ("train", "validation")
-    }
     if task.outputs > 1:
         history = train_classifier(
             sim,
@@ -147,15 +158,15 @@ def train(sim, clf, task, args, data, epochs, states=None):
             data["train"],
             data["validation"],
             epochs,
-            args.patience,
+            patience,
         )
         seconds = history["epoch_time"]
     else:
         x, y = data["train"][:2]
         n = len(x) - len(x) % sim.minibatch_size
         inputs = {clf.input: x[:n]}
-        if states:
-            inputs[clf.cell.state] = states["train"][:n]
+        if len(data["train"]) == 3:
+            inputs[clf.cell.state] = data["train"][2][:n]
         seconds = []
         for _ in range(epochs):
             start = time.perf_counter()
@@ -186,7 +197,7 @@ def rate_model(task, args, seed, data):
     rates = dict(hidden_neuron_type=nengo.RectifiedLinear())
     net, clf = model(task, args, None, 1, seed, **rates)
     with simulator(net, clf, task, args) as sim:
-        weights, _ = train(sim, clf, task, args, data, args.epochs)
+        weights, _ = train(sim, clf, task, args, data, args.epochs, args.patience)
         score = task.score(classify(sim, clf, data["test"][0]), data["test"][1])
     return score, weights
 
@@ -209,7 +220,7 @@ def spiking_model(task, args, seed, data, rate_weights, n, neurons_per_dim):
         if name != "test":
             row["record_s"] = row.get("record_s", 0) + time.perf_counter() - start
 
-    # 3. the hidden layer fine-tuned on the replayed states
+    # 3. the hidden layer trained on the replayed states
     net, clf = model(
         task,
         args,
@@ -221,13 +232,15 @@ def spiking_model(task, args, seed, data, rate_weights, n, neurons_per_dim):
         synapse=nengo.Lowpass(args.tau),
         replay_memory=True,
     )
+    replay = replayed(clf, held, states)
     with simulator(net, clf, task, args) as sim:
         tuned_weights, row["finetune_s"] = train(
-            sim, clf, task, args, held, args.finetune_epochs, states
+            sim, clf, task, args, replay, args.finetune_epochs, args.finetune_patience
         )
         # the spiking memory's cost alone: the hidden layer in rates
-        scores = classify(sim, clf, held["test"][0], states["test"])
-        row["spiking_memory"] = task.score(scores, held["test"][1])
+        x_test, y_test, states_test = replay["test"]
+        scores = classify(sim, clf, x_test, states_test)
+        row["spiking_memory"] = task.score(scores, y_test)
 
     # 4. fully spiking, without and with step 3 (the neurons probed apart:
     # probing every neuron at every step would slow the scoring)
@@ -328,8 +341,19 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--permutation-seed", type=int, default=0)
     parser.add_argument("--epochs", type=int, default=None)
-    parser.add_argument("--finetune-epochs", type=int, default=10)
+    parser.add_argument(
+        "--finetune-epochs",
+        type=int,
+        default=None,
+        help="maximum epochs on the replayed states",
+    )
     parser.add_argument("--patience", type=int, default=10)
+    parser.add_argument(
+        "--finetune-patience",
+        type=int,
+        default=20,
+        help="epochs without a better validation score before the replay stops",
+    )
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--tuning-sequences", type=int, default=50)
     parser.add_argument(
@@ -356,6 +380,7 @@ def main():
     args.order = args.order or task.order
     args.units = args.units or task.units
     args.epochs = args.epochs or task.epochs
+    args.finetune_epochs = args.finetune_epochs or task.finetune_epochs
     data = load(task, args)
     if args.quick:
         args.order, args.units, args.seeds = 16, 16, args.seeds[:1]
