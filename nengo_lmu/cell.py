@@ -173,7 +173,7 @@ class LMUCell(nengo.Network):
     >>> with nengo.Network() as net:
     ...     inp = nengo.Node(np.zeros(1))
     ...     lmu = nengo_lmu.LMUCell(units=64, order=64, theta=0.064)
-    ...     nengo.Connection(inp, lmu.input, synapse=None)
+    ...     into = nengo.Connection(inp, lmu.input, synapse=None)
     ...     out = nengo.Node(size_in=10)
     ...     readout = nengo.Connection(lmu.output, out, transform=np.zeros((10, 64)))
     """

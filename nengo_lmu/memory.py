@@ -212,7 +212,7 @@ class LegendreMemory(nengo.Network):
     >>> with nengo.Network() as net:
     ...     stim = nengo.Node(nengo.processes.WhiteSignal(10, high=10, rms=0.3))
     ...     mem = nengo_lmu.LegendreMemory(order=6, theta=0.1, n_neurons=1200)
-    ...     nengo.Connection(stim, mem.input, synapse=None)
+    ...     into = nengo.Connection(stim, mem.input, synapse=None)
     ...     half = mem.add_output(r=0.5)
     ...     p = nengo.Probe(mem.output, synapse=0.01)
     """

@@ -253,7 +253,7 @@ class LoihiLMUCell(LMUCell):
     >>> with nengo.Network(seed=0) as net:
     ...     stim = nengo.Node(np.zeros(1))
     ...     cell = LoihiLMUCell(built_for="loihi", **cell_kwargs)
-    ...     nengo.Connection(stim, cell.input, synapse=None)
+    ...     into = nengo.Connection(stim, cell.input, synapse=None)
     ...     p = nengo.Probe(cell.output)
     >>> with nengo_loihi.Simulator(net, target="sim") as sim:
     ...     sim.run(0.32)

@@ -242,7 +242,7 @@ class LoihiLegendreMemory(LegendreMemory):
     >>> with nengo.Network(seed=0) as net:
     ...     stim = nengo.Node(nengo.processes.WhiteSignal(10, high=10, rms=0.3))
     ...     mem = LoihiLegendreMemory(order=6, theta=0.1, n_neurons=1200)
-    ...     nengo.Connection(stim, mem.input, synapse=None)
+    ...     into = nengo.Connection(stim, mem.input, synapse=None)
     ...     p = nengo.Probe(mem.output, synapse=0.01)
     >>> report = check(net)
     >>> with nengo_loihi.Simulator(net, target="sim") as sim:
