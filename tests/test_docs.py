@@ -1,0 +1,87 @@
+"""
+The Python snippets of the documentation's first pages run as written, and
+compute what the pages say they compute.
+
+The snippets that train models (the training, PyTorch and Loihi pages) take
+minutes to hours at the sizes they show; the examples' gallery runs the same
+library calls in quick mode when the documentation builds.
+"""
+
+import textwrap
+from pathlib import Path
+
+import matplotlib
+import nengo
+import pytest
+
+from nengo_lmu.testing import delay_nrmse
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def snippets(page):
+    """The ``code-block:: python`` blocks of a page of the docs, dedented."""
+    blocks, block = [], None
+    for line in (DOCS / page).read_text(encoding="utf-8").splitlines():
+        if line.strip() == ".. code-block:: python":
+            block = []
+            blocks.append(block)
+        elif block is not None and line and not line.startswith(" "):
+            block = None
+        elif block is not None:
+            block.append(line)
+    return [textwrap.dedent("\n".join(lines)).strip() for lines in blocks]
+
+
+def run(page, index, tmp_path, monkeypatch):
+    """Run a snippet in an empty directory; return the names it defined."""
+    matplotlib.use("Agg")
+    monkeypatch.chdir(tmp_path)
+    names = {"__name__": "__main__"}
+    exec(compile(snippets(page)[index], f"docs/{page}", "exec"), names)
+    return names
+
+
+def test_pages_have_their_snippets():
+    assert len(snippets("index.rst")) == 1
+    assert len(snippets("getting_started.rst")) == 1
+    assert len(snippets("nir.rst")) == 1
+
+
+def test_index_snippet_builds_a_memory(tmp_path, monkeypatch):
+    names = run("index.rst", 0, tmp_path, monkeypatch)
+    mem, net = names["mem"], names["net"]
+    assert mem in net.networks and mem.system.order == 6
+    with nengo.Simulator(net, progress_bar=False) as sim:
+        sim.run_steps(10)
+
+
+@pytest.mark.filterwarnings("ignore:FigureCanvasAgg is non-interactive")
+def test_getting_started_snippet_delays_its_input(tmp_path, monkeypatch):
+    names = run("getting_started.rst", 0, tmp_path, monkeypatch)
+    sim, probes = names["sim"], names["probes"]
+    u = sim.data[probes["input u(t)"]]
+    for name, steps, tolerance in [
+        ("u(t - theta / 2)", 50, 0.1),
+        ("u(t - theta)", 100, 0.1),
+    ]:
+        error = delay_nrmse(sim.data[probes[name]], u, steps, warmup_steps=500)
+        assert error < tolerance, name
+
+
+def test_nir_snippet_runs_as_in_nengo(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("nir")
+    pytest.importorskip("norse")
+    names = run("nir.rst", 0, tmp_path, monkeypatch)
+    assert (tmp_path / "memory.nir").exists()
+    sim, output, p_in, p_out = (names[k] for k in ("sim", "output", "p_in", "p_out"))
+    errors = [
+        delay_nrmse(
+            *[nengo.Lowpass(0.01).filt(x, y0=0) for x in (y, sim.data[p_in])],
+            delay_steps=100,
+            warmup_steps=500,
+        )
+        for y in (sim.data[p_out], output)
+    ]
+    assert errors[0] < 0.1 and errors[1] < 1.5 * errors[0]
+    assert "Norse" in capsys.readouterr().out
