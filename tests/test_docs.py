@@ -85,3 +85,27 @@ def test_nir_snippet_runs_as_in_nengo(tmp_path, monkeypatch, capsys):
     ]
     assert errors[0] < 0.1 and errors[1] < 1.5 * errors[0]
     assert "Norse" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_training_recipe_runs_end_to_end(tmp_path, monkeypatch):
+    """The fully spiking recipe, at a fraction of its sizes and epochs."""
+    pytest.importorskip("nengo_dl")
+    code = snippets("training.rst")[3]
+    for full, small in [
+        ("data = psdigits()", "data = first_64(psdigits())"),
+        ("units=64, order=64", "units=16, order=8"),
+        ("n_neurons=50 * 64", "n_neurons=50 * 8"),
+        ("epochs=40", "epochs=1"),
+        ("epochs=100", "epochs=1"),
+        ("dt, n = 0.001, 10", "dt, n = 0.001, 2"),
+    ]:
+        assert full in code
+        code = code.replace(full, small)
+    monkeypatch.chdir(tmp_path)
+    names = {
+        "__name__": "__main__",
+        "first_64": lambda data: {k: (x[:64], y[:64]) for k, (x, y) in data.items()},
+    }
+    exec(compile(code, "docs/training.rst", "exec"), names)
+    assert names["scores"].shape == (64, 10)
