@@ -87,25 +87,48 @@ def test_nir_snippet_runs_as_in_nengo(tmp_path, monkeypatch, capsys):
     assert "Norse" in capsys.readouterr().out
 
 
+#: The sizes of the training snippets, and the fractions of them the tests run.
+SMALL = [
+    ("data = psdigits()", "data = first_64(psdigits())"),
+    ("units=64, order=64", "units=16, order=8"),
+    ("n_neurons=50 * 64", "n_neurons=50 * 8"),
+    ("epochs=40", "epochs=1"),
+    ("epochs=100", "epochs=1"),
+]
+
+
+def first_64(data):
+    """The first 64 sequences of each part of a data set."""
+    return {name: (x[:64], y[:64]) for name, (x, y) in data.items()}
+
+
+def run_small(code, page, replacements, tmp_path, monkeypatch):
+    """Run ``code`` at the sizes of ``replacements``; return the names it defined."""
+    for full, small in replacements:
+        assert full in code, full
+        code = code.replace(full, small)
+    monkeypatch.chdir(tmp_path)
+    names = {"__name__": "__main__", "first_64": first_64}
+    exec(compile(code, f"docs/{page}", "exec"), names)
+    return names
+
+
 @pytest.mark.slow
 def test_training_recipe_runs_end_to_end(tmp_path, monkeypatch):
     """The fully spiking recipe, at a fraction of its sizes and epochs."""
     pytest.importorskip("nengo_dl")
     code = snippets("training.rst")[3]
-    for full, small in [
-        ("data = psdigits()", "data = first_64(psdigits())"),
-        ("units=64, order=64", "units=16, order=8"),
-        ("n_neurons=50 * 64", "n_neurons=50 * 8"),
-        ("epochs=40", "epochs=1"),
-        ("epochs=100", "epochs=1"),
-        ("dt, n = 0.001, 10", "dt, n = 0.001, 2"),
-    ]:
-        assert full in code
-        code = code.replace(full, small)
-    monkeypatch.chdir(tmp_path)
-    names = {
-        "__name__": "__main__",
-        "first_64": lambda data: {k: (x[:64], y[:64]) for k, (x, y) in data.items()},
-    }
-    exec(compile(code, "docs/training.rst", "exec"), names)
+    steps = [("dt, n = 0.001, 10", "dt, n = 0.001, 2")]
+    names = run_small(code, "training.rst", SMALL + steps, tmp_path, monkeypatch)
     assert names["scores"].shape == (64, 10)
+
+
+@pytest.mark.slow
+def test_pytorch_page_runs_end_to_end(tmp_path, monkeypatch):
+    """The PyTorch page's three snippets, one after another, at small sizes."""
+    pytest.importorskip("torch")
+    code = "\n".join(snippets("pytorch.rst"))
+    epochs = [("epochs=5", "epochs=1")]
+    names = run_small(code, "pytorch.rst", SMALL + epochs, tmp_path, monkeypatch)
+    assert names["scores"].shape == (64, 10)
+    assert names["replayed"]["train"][2].shape == (64, 640, 8)
