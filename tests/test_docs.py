@@ -1,10 +1,11 @@
 """
-The Python snippets of the documentation's first pages run as written, and
-compute what the pages say they compute.
+The Python snippets of the documentation run as written, and compute what the
+pages say they compute.
 
 The snippets that train models (the training, PyTorch and Loihi pages) take
-minutes to hours at the sizes they show; the examples' gallery runs the same
-library calls in quick mode when the documentation builds.
+minutes to hours at the sizes they show: with ``--slow`` they run at a
+fraction of their sizes and epochs, which shows that the code a user copies
+works, not the accuracy it reaches.
 """
 
 import textwrap
@@ -132,3 +133,36 @@ def test_pytorch_page_runs_end_to_end(tmp_path, monkeypatch):
     names = run_small(code, "pytorch.rst", SMALL + epochs, tmp_path, monkeypatch)
     assert names["scores"].shape == (64, 10)
     assert names["replayed"]["train"][2].shape == (64, 640, 8)
+
+
+@pytest.mark.slow
+def test_loihi_memory_snippet_runs(tmp_path, monkeypatch, capsys):
+    """The Loihi memory snippet, one seed, 1.5 s: the chip as accurate as nengo."""
+    pytest.importorskip("nengo_loihi")
+    fewer = [
+        ("for seed in (0, 1, 2):", "for seed in (0,):"),
+        ("seconds=5.5", "seconds=1.5"),
+    ]
+    code = snippets("loihi.rst")[0]
+    names = run_small(code, "loihi.rst", fewer, tmp_path, monkeypatch)
+    chip, ref = names["chip"], names["ref"]
+    assert 0 < ref < 0.1 and 0 < chip < 2 * ref
+    assert "seed 0: emulator" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_loihi_cell_snippet_runs(tmp_path, monkeypatch):
+    """The Loihi cell snippet at small sizes: NengoDL training, then the emulator."""
+    pytest.importorskip("nengo_loihi")
+    pytest.importorskip("nengo_dl")
+    fewer = [
+        ("data = psdigits()", "data = first_64(psdigits())"),
+        ("units=64, order=64", "units=16, order=8"),
+        ("data, 1, 40,", "data, 1, 1,"),
+        ("held, n, 8,", "held, n, 1,"),
+        ("x_test[:20]", "x_test[:4]"),
+        ("y_test[:20]", "y_test[:4]"),
+    ]
+    code = snippets("loihi.rst")[1]
+    names = run_small(code, "loihi.rst", fewer, tmp_path, monkeypatch)
+    assert names["scores"].shape == (4, 10)
