@@ -3,8 +3,9 @@ Sphinx configuration of the nengo_lmu documentation.
 
 The build is offline and warning-free (CI runs it with ``-W``): MathJax is
 served from the built pages (``sphinx-mathjax-offline``), not from a CDN.
-Links to the nengo and numpy documentation need their inventories from the
-web: set ``NENGO_LMU_DOCS_INTERSPHINX=1`` to fetch them.
+Every reference must resolve (``nitpicky``); links into other projects'
+documentation (nengo, nengo_dl, nengo_loihi, numpy, torch, Python) need their
+inventories from the web: set ``NENGO_LMU_DOCS_INTERSPHINX=1`` to fetch them.
 
 The examples' pages (``examples/NAME``) are the scripts ``examples/NAME.py``
 run as notebooks by myst-nb, which reads jupytext's percent format, in their
