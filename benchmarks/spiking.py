@@ -269,28 +269,32 @@ def spiking_model(task, args, seed, data, rate_weights, n, neurons_per_dim):
     return row
 
 
-def plot(paths, out):
-    """The frontier from ``--json`` files: score against neurons per dimension."""
+def plot(paths, out, seeds):
+    """
+    The frontier from ``--json`` files: score against neurons per dimension, for
+    each number of steps per sample, the rows of ``seeds`` (mean and spread).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows, metric = [], None
+    rows, runs = [], []
     for path in paths:
         with open(path) as file:
             run = json.load(file)
-        rows += run["rows"]
-        metric = TASKS[run["args"]["task"]].metric
+        rows += [r for r in run["rows"] if r["seed"] in seeds]
+        runs.append(run["args"])
+    metric = TASKS[runs[0]["task"]].metric
+    permutations = sorted({run["permutation_seed"] for run in runs})
     fig, ax = plt.subplots(figsize=(6, 4))
-    steps = sorted({r["steps"] for r in rows})
-    for i, n in enumerate(steps):
+    for i, n in enumerate(sorted({r["steps"] for r in rows})):
+        group = [r for r in rows if r["steps"] == n]
+        per_dim = sorted({r["per_dim"] for r in group})
         for key, style, label in [
-            ("spiking", "o-", "trained on the spiking memory"),
-            ("rate_weights", "s:", "rate weights"),
+            ("spiking", "o-", "fully spiking"),
+            ("spiking_memory", "s--", "spiking memory, rate hidden"),
         ]:
-            group = [r for r in rows if r["steps"] == n]
-            per_dim = sorted({r["per_dim"] for r in group})
             values = [[r[key] for r in group if r["per_dim"] == k] for k in per_dim]
             ax.errorbar(
                 per_dim,
@@ -299,7 +303,7 @@ def plot(paths, out):
                 fmt=style,
                 color=f"C{i}",
                 capsize=3,
-                label=f"fully spiking, {label}, {n} steps/sample",
+                label=f"{label}, {n} steps/sample",
             )
     rate = np.mean([r["rate"] for r in rows])
     ax.axhline(rate, color="k", lw=1, label=f"rate model ({rate:.3f})")
@@ -309,6 +313,11 @@ def plot(paths, out):
     ax.minorticks_off()
     ax.set_xlabel("memory neurons per state dimension")
     ax.set_ylabel(f"test {metric}")
+    ax.set_title(
+        f"{runs[0]['task']}, permutation {', '.join(map(str, permutations))}, "
+        f"seed {', '.join(map(str, sorted({r['seed'] for r in rows})))}",
+        fontsize=9,
+    )
     ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(out, dpi=150)
@@ -367,14 +376,15 @@ def main():
         nargs="+",
         default=None,
         metavar=("OUT.png", "ROWS.json"),
-        help="plot the frontier from --json files, and run nothing",
+        help="plot the frontier from --json files (the rows of --seeds), and run "
+        "nothing",
     )
     parser.add_argument(
         "--quick", action="store_true", help="order 16, a few sequences, 2 epochs"
     )
     args = parser.parse_args()
     if args.plot:
-        return plot(args.plot[1:], args.plot[0])
+        return plot(args.plot[1:], args.plot[0], args.seeds)
     tf.get_logger().setLevel("ERROR")
     task = TASKS[args.task]
     args.order = args.order or task.order
