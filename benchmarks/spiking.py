@@ -287,7 +287,7 @@ def plot(paths, out, seeds):
         runs.append(run["args"])
     metric = TASKS[runs[0]["task"]].metric
     permutations = sorted({run["permutation_seed"] for run in runs})
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(6.5, 5))
     for i, n in enumerate(sorted({r["steps"] for r in rows})):
         group = [r for r in rows if r["steps"] == n]
         per_dim = sorted({r["per_dim"] for r in group})
@@ -318,7 +318,7 @@ def plot(paths, out, seeds):
         f"seed {', '.join(map(str, sorted({r['seed'] for r in rows})))}",
         fontsize=9,
     )
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2)
     fig.tight_layout()
     fig.savefig(out, dpi=150)
 
