@@ -62,11 +62,10 @@ def noise_gains(plan):
     return gains
 
 
-def measured_error(memory, net, probe, u):
+def measured_error(net, probe, exact):
     """Each dimension's RMS error over its spread, in the spiking memory."""
     with nengo.Simulator(net, dt=DT, progress_bar=False) as sim:
-        sim.run_steps(len(u))
-    exact = memory.system.discretize(DT).simulate(u)
+        sim.run_steps(len(exact))
     error = sim.data[probe] - exact
     return np.sqrt(np.mean(error**2, axis=0)) / np.std(exact, axis=0)
 
@@ -108,7 +107,7 @@ def main():
     exact = memory.system.discretize(DT).simulate(u)
     spread = np.std(exact, axis=0) / memory.plan.scaling.scale
     model = np.sqrt(total) / spread
-    measured = measured_error(memory, net, probe, u)
+    measured = measured_error(net, probe, exact)
     factor = np.exp(np.mean(np.log(measured / model)))
 
     print(
